@@ -1,0 +1,46 @@
+#include "actors/task_inbox.h"
+
+#include <iterator>
+#include <utility>
+
+namespace taskqueue::internal {
+
+TaskInbox::PushResult TaskInbox::Push(Task task) {
+  absl::MutexLock lock(&mu_);
+  if (closed_) return PushResult::kClosed;
+  tasks_.push_back(QueuedTask{std::move(task), epoch_});
+  // Under the lock, so that a join's EndEpoch() orders after this count.
+  submitted_.fetch_add(1, std::memory_order_release);
+  if (supervisor_told_) return PushResult::kQueued;
+  supervisor_told_ = true;
+  return PushResult::kQueuedWakeSupervisor;
+}
+
+uint64_t TaskInbox::EndEpoch() {
+  absl::MutexLock lock(&mu_);
+  return epoch_++;
+}
+
+uint64_t TaskInbox::Close() {
+  absl::MutexLock lock(&mu_);
+  closed_ = true;
+  return epoch_++;
+}
+
+void TaskInbox::DrainInto(std::deque<QueuedTask>& out) {
+  std::vector<QueuedTask> drained;
+  {
+    absl::MutexLock lock(&mu_);
+    drained.swap(tasks_);
+    supervisor_told_ = false;
+  }
+  out.insert(out.end(), std::make_move_iterator(drained.begin()),
+             std::make_move_iterator(drained.end()));
+}
+
+bool TaskInbox::closed() const {
+  absl::MutexLock lock(&mu_);
+  return closed_;
+}
+
+}  // namespace taskqueue::internal

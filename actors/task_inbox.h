@@ -1,0 +1,73 @@
+// TaskInbox: where producers leave tasks for the supervisor actor.
+//
+// Sending every task to the supervisor as a CAF message would cost a message
+// allocation and a mailbox operation per task on the producer's hot path.
+// Instead producers append to this inbox under a mutex, and only the producer
+// that finds the inbox not yet announced sends the supervisor a `drain_atom`;
+// the supervisor then takes everything queued so far in one go.
+//
+// Join epochs. `join()` must wait for the tasks added before it began and not
+// for later ones. Each task is stamped with the current epoch; EndEpoch()
+// closes the epoch, so "every task of epoch <= e has finished" is exactly
+// "everything added before EndEpoch() returned e has finished".
+//
+// Thread-safe: any number of producers, one supervisor draining.
+#ifndef TASKQUEUE_ACTORS_TASK_INBOX_H_
+#define TASKQUEUE_ACTORS_TASK_INBOX_H_
+
+#include <atomic>
+#include <cstdint>
+#include <deque>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
+#include "actors/queued_task.h"
+#include "taskqueue/task.h"
+
+namespace taskqueue::internal {
+
+class TaskInbox {
+ public:
+  enum class PushResult {
+    kQueued,
+    // Queued into an inbox the supervisor has not been told about: the caller
+    // must send the supervisor a drain_atom.
+    kQueuedWakeSupervisor,
+    // The inbox is closed; the task was not taken.
+    kClosed,
+  };
+
+  PushResult Push(Task task);
+
+  // Ends the current epoch and returns it: tasks pushed before this call have
+  // an epoch <= the result, tasks pushed after it a greater one.
+  uint64_t EndEpoch();
+
+  // Refuses every later Push. Returns EndEpoch(): once that epoch has
+  // finished, every task the inbox ever took has finished.
+  uint64_t Close();
+
+  // Moves every queued task to the back of `out`, in the order pushed, and
+  // re-arms the wake-up: the next Push asks for a drain_atom again.
+  void DrainInto(std::deque<QueuedTask>& out);
+
+  bool closed() const;
+
+  // Tasks taken by Push, ever. Non-blocking.
+  uint64_t submitted() const {
+    return submitted_.load(std::memory_order_acquire);
+  }
+
+ private:
+  mutable absl::Mutex mu_;
+  std::vector<QueuedTask> tasks_ ABSL_GUARDED_BY(mu_);
+  uint64_t epoch_ ABSL_GUARDED_BY(mu_) = 0;
+  bool closed_ ABSL_GUARDED_BY(mu_) = false;
+  bool supervisor_told_ ABSL_GUARDED_BY(mu_) = false;
+  std::atomic<uint64_t> submitted_{0};
+};
+
+}  // namespace taskqueue::internal
+
+#endif  // TASKQUEUE_ACTORS_TASK_INBOX_H_

@@ -1,0 +1,28 @@
+// What `TaskQueue::join()` tells its caller besides "everything finished".
+//
+// A fire-and-forget task that throws cannot report to the code that added it,
+// so join counts what failed since the previous join returned (on any thread),
+// and the caller can act on it:
+//
+//   taskqueue::JoinResult r = q.join();
+//   if (!r.ok()) std::cerr << r.failed << " plots were not written\n";
+//
+// Each failure is also handed to `QueueOptions::on_error` when it happens.
+#ifndef TASKQUEUE_CORE_JOIN_RESULT_H_
+#define TASKQUEUE_CORE_JOIN_RESULT_H_
+
+#include <cstdint>
+
+namespace taskqueue {
+
+struct JoinResult {
+  // Tasks that failed since the previous `join()` returned. With joins on
+  // several threads each failure is reported by exactly one of them.
+  uint64_t failed = 0;
+
+  bool ok() const { return failed == 0; }
+};
+
+}  // namespace taskqueue
+
+#endif  // TASKQUEUE_CORE_JOIN_RESULT_H_

@@ -4,6 +4,7 @@
 #include <string>
 #include <utility>
 
+#include "actors/message_handoff.h"
 #include "actors/messages.h"
 #include "actors/supervisor_actor.h"
 #include "actors/worker_actor.h"
@@ -55,6 +56,7 @@ bool ActorBackend::Add(Task task) {
     case TaskInbox::PushResult::kClosed:
       return false;
     case TaskInbox::PushResult::kQueuedWakeSupervisor:
+      HandOffTo(supervisor_);
       caf::anon_send(supervisor_, drain_atom::value);
       return true;
     case TaskInbox::PushResult::kQueued:
@@ -79,9 +81,11 @@ void ActorBackend::AwaitEpoch(uint64_t epoch) {
   caf::error error;
   {
     caf::scoped_actor self{*system_};
+    HandOffTo(supervisor_);
     self->request(supervisor_, caf::infinite, join_atom::value, epoch)
         .receive([](caf::ok_atom) {},
                  [&error](caf::error& e) { error = std::move(e); });
+    TakeOver(self.ptr());
   }
   // Shutdown() stops the supervisor only after every task has finished, so
   // once the inbox is closed a missing answer means there is nothing left to
@@ -97,8 +101,10 @@ void ActorBackend::Shutdown() {
   if (stopped_) return;
   AwaitEpoch(inbox_->Close());
   for (const auto& worker : workers_) {
+    HandOffTo(worker);
     caf::anon_send_exit(worker, caf::exit_reason::user_shutdown);
   }
+  HandOffTo(supervisor_);
   caf::anon_send_exit(supervisor_, caf::exit_reason::user_shutdown);
   stopped_ = true;
 }

@@ -4,6 +4,8 @@
 #include <iterator>
 #include <utility>
 
+#include "actors/message_handoff.h"
+
 namespace taskqueue::internal {
 namespace {
 
@@ -74,6 +76,7 @@ void Dispatch(Self* self) {
     st.waiting.erase(st.waiting.begin(), st.waiting.begin() + n);
     auto batch = std::make_shared<TaskBatch>(std::move(tasks));
     worker->batches.push_back(batch);
+    HandOffTo(worker->handle);
     self->send(worker->handle, run_atom::value, std::move(batch));
   }
 }
@@ -81,7 +84,8 @@ void Dispatch(Self* self) {
 void AnswerJoins(SupervisorState& st) {
   while (!st.joins.empty() &&
          st.unfinished.AllFinishedThrough(st.joins.begin()->first)) {
-    st.joins.begin()->second.deliver(caf::ok_atom::value);
+    HandOffTo(st.joins.begin()->second.caller);
+    st.joins.begin()->second.promise.deliver(caf::ok_atom::value);
     st.joins.erase(st.joins.begin());
   }
 }
@@ -97,24 +101,30 @@ caf::behavior supervisor_actor(Self* self, std::shared_ptr<TaskInbox> inbox,
   }
   return {
       [self](drain_atom) {
+        TakeOver(self);
         TakeFromInbox(self->state);
         Dispatch(self);
       },
       [self](join_atom, uint64_t epoch) {
+        TakeOver(self);
         SupervisorState& st = self->state;
         // Tasks of `epoch` may still sit in the inbox: the caller ended the
         // epoch after they were pushed, possibly before their drain_atom.
         TakeFromInbox(st);
         Dispatch(self);
+        auto caller = self->current_sender();
         auto promise = self->make_response_promise<caf::ok_atom>();
         if (st.unfinished.AllFinishedThrough(epoch)) {
+          HandOffTo(caller);
           promise.deliver(caf::ok_atom::value);
         } else {
-          st.joins.emplace(epoch, promise);
+          st.joins.emplace(epoch,
+                           SupervisorState::PendingJoin{caller, promise});
         }
         return promise;
       },
       [self](done_atom, int32_t index, uint64_t ran) {
+        TakeOver(self);
         SupervisorState& st = self->state;
         if (index < 0 || static_cast<size_t>(index) >= st.workers.size() ||
             st.workers[index].batches.empty()) {

@@ -52,7 +52,12 @@ struct SupervisorState {
   // Drained from the inbox, not yet in a batch. FIFO.
   std::deque<QueuedTask> waiting;
   EpochLedger unfinished;
-  std::multimap<uint64_t, caf::typed_response_promise<caf::ok_atom>> joins;
+  struct PendingJoin {
+    caf::strong_actor_ptr caller;
+    caf::typed_response_promise<caf::ok_atom> promise;
+  };
+  // By epoch: answered in epoch order.
+  std::multimap<uint64_t, PendingJoin> joins;
 };
 
 // `workers` are worker actors (worker_actor.h) or, in tests, stand-ins that

@@ -4,6 +4,7 @@
 #include <exception>
 #include <utility>
 
+#include "actors/message_handoff.h"
 #include "actors/messages.h"
 #include "caf/actor_cast.hpp"
 #include "caf/send.hpp"
@@ -59,9 +60,11 @@ caf::behavior worker_actor(caf::event_based_actor* self, int32_t index,
   WorkerCounters& counters = context->counters->worker(index);
   return {
       [self, index, context, &counters](run_atom, const TaskBatchPtr& batch) {
+        TakeOver(self);
         uint64_t ran = RunBatch(*batch, *context, counters);
-        self->send(caf::actor_cast<caf::actor>(self->current_sender()),
-                   done_atom::value, index, ran);
+        auto supervisor = caf::actor_cast<caf::actor>(self->current_sender());
+        HandOffTo(supervisor);
+        self->send(supervisor, done_atom::value, index, ran);
       },
   };
 }

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Runs the gradient descent example; arguments go to the example, e.g.
-#   tools/run_example.sh --help
+# Runs the main example; arguments go to the example.
+#   tools/run_example.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 tools/setup.sh
-bazel run //examples:gradient_descent -- "$@"
+bazel run //examples:sleepers -- "$@"

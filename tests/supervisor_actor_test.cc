@@ -1,0 +1,203 @@
+// The supervisor's dispatch and join policy, driven one message at a time on
+// CAF's test coordinator: stand-in workers record the batches they are sent,
+// and the test decides which tasks "run" and when each batch is reported done.
+#include "actors/supervisor_actor.h"
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "actors/messages.h"
+#include "actors/task_inbox.h"
+#include "caf/actor_system.hpp"
+#include "caf/actor_system_config.hpp"
+#include "caf/event_based_actor.hpp"
+#include "caf/scheduler/test_coordinator.hpp"
+#include "caf/send.hpp"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace taskqueue::internal {
+namespace {
+
+using ::testing::ElementsAre;
+using Batches = std::vector<TaskBatchPtr>;
+
+caf::behavior stand_in_worker(caf::event_based_actor*,
+                              std::shared_ptr<Batches> received) {
+  return {[received](run_atom, const TaskBatchPtr& batch) {
+    received->push_back(batch);
+  }};
+}
+
+caf::behavior join_client(caf::event_based_actor* self, caf::actor supervisor,
+                          uint64_t epoch, std::shared_ptr<bool> answered) {
+  self->request(supervisor, caf::infinite, join_atom::value, epoch)
+      .then([answered](caf::ok_atom) { *answered = true; });
+  return {[](caf::ok_atom) {}};
+}
+
+struct TestingConfig : caf::actor_system_config {
+  TestingConfig() { set("scheduler.policy", caf::atom("testing")); }
+};
+
+class SupervisorActorTest : public ::testing::Test {
+ protected:
+  void Start(int num_workers) {
+    std::vector<caf::actor> handles;
+    for (int i = 0; i < num_workers; ++i) {
+      received_.push_back(std::make_shared<Batches>());
+      handles.push_back(sys_.spawn(stand_in_worker, received_.back()));
+    }
+    supervisor_ = sys_.spawn(supervisor_actor, inbox_, handles);
+    sched_.run();
+  }
+
+  // Queues a task that records `id` in ran_ when it runs.
+  void Push(int id) {
+    inbox_->Push([this, id] {
+      ran_.push_back(id);
+      return TaskOutcome::kCompleted;
+    });
+  }
+
+  void Drain() {
+    caf::anon_send(supervisor_, drain_atom::value);
+    sched_.run();
+  }
+
+  // Runs the next `count` unclaimed tasks of `batch`, as its worker would.
+  static uint64_t RunTasks(const TaskBatchPtr& batch, size_t count = SIZE_MAX) {
+    uint64_t ran = 0;
+    while (ran < count) {
+      QueuedTask* queued = batch->Claim();
+      if (queued == nullptr) break;
+      std::move(queued->task)();
+      ++ran;
+    }
+    return ran;
+  }
+
+  void ReportDone(int32_t worker, uint64_t ran) {
+    caf::anon_send(supervisor_, done_atom::value, worker, ran);
+    sched_.run();
+  }
+
+  // Lets worker `w` run and report every batch it has been sent, including
+  // those sent in reply to its reports, until it has nothing left.
+  void RunWorkerDry(int32_t w) {
+    for (size_t next = 0; next < received_[w]->size(); ++next) {
+      TaskBatchPtr batch = (*received_[w])[next];
+      ReportDone(w, RunTasks(batch));
+    }
+  }
+
+  std::shared_ptr<bool> Join(uint64_t epoch) {
+    auto answered = std::make_shared<bool>(false);
+    sys_.spawn(join_client, supervisor_, epoch, answered);
+    sched_.run();
+    return answered;
+  }
+
+  TestingConfig config_;
+  caf::actor_system sys_{config_};
+  caf::scheduler::test_coordinator& sched_ =
+      dynamic_cast<caf::scheduler::test_coordinator&>(sys_.scheduler());
+  std::shared_ptr<TaskInbox> inbox_ = std::make_shared<TaskInbox>();
+  std::vector<std::shared_ptr<Batches>> received_;
+  caf::actor supervisor_;
+  std::vector<int> ran_;
+};
+
+TEST_F(SupervisorActorTest, HandsOutTasksInFifoOrderOverAllWorkers) {
+  Start(2);
+  for (int i = 0; i < 8; ++i) Push(i);
+  Drain();
+  // Two batch slots per worker, filled in turn.
+  ASSERT_EQ(received_[0]->size(), 2);
+  ASSERT_EQ(received_[1]->size(), 2);
+  for (const TaskBatchPtr& batch : {(*received_[0])[0], (*received_[1])[0],
+                                    (*received_[0])[1], (*received_[1])[1]}) {
+    RunTasks(batch);
+  }
+  EXPECT_THAT(ran_, ElementsAre(0, 1, 2, 3, 4, 5, 6, 7));
+}
+
+TEST_F(SupervisorActorTest, KeepsAtMostTwoBatchesPerWorkerInFlight) {
+  Start(1);
+  for (int i = 0; i < 1000; ++i) Push(i);
+  Drain();
+  EXPECT_EQ(received_[0]->size(), SupervisorState::kMaxBatchesPerWorker);
+  EXPECT_EQ((*received_[0])[0]->size(), SupervisorState::kMaxBatch);
+  RunWorkerDry(0);
+  EXPECT_EQ(ran_.size(), 1000);
+}
+
+TEST_F(SupervisorActorTest, IdleWorkerTakesOverWhatAStuckWorkerHasNotClaimed) {
+  Start(2);
+  for (int i = 0; i < 40; ++i) Push(i);
+  Drain();
+  // Worker 0 starts its first task and blocks in it (never reports).
+  ASSERT_FALSE(received_[0]->empty());
+  ASSERT_EQ(RunTasks((*received_[0])[0], 1), 1);
+  int stuck = ran_.front();
+  // Worker 1 runs everything it gets, including what is taken back from 0.
+  RunWorkerDry(1);
+  EXPECT_EQ(ran_.size(), 40);
+  for (const TaskBatchPtr& batch : *received_[0]) {
+    EXPECT_FALSE(batch->HasUnclaimed());
+  }
+  // Each task ran once: the stuck one on worker 0, the rest on worker 1.
+  std::vector<int> sorted = ran_;
+  std::sort(sorted.begin(), sorted.end());
+  for (int i = 0; i < 40; ++i) EXPECT_EQ(sorted[i], i);
+  EXPECT_EQ(stuck, 0);
+}
+
+TEST_F(SupervisorActorTest, JoinWaitsForTheStuckTaskThenAnswers) {
+  Start(2);
+  for (int i = 0; i < 10; ++i) Push(i);
+  uint64_t epoch = inbox_->EndEpoch();
+  auto answered = Join(epoch);
+  RunTasks((*received_[0])[0], 1);
+  RunWorkerDry(1);
+  EXPECT_FALSE(*answered);
+  // Worker 0 finishes its stuck task and reports each of its batches.
+  ReportDone(0, 1);
+  ReportDone(0, 0);
+  EXPECT_TRUE(*answered);
+}
+
+TEST_F(SupervisorActorTest, JoinIgnoresTasksOfLaterEpochs) {
+  Start(1);
+  Push(1);
+  uint64_t epoch = inbox_->EndEpoch();
+  Push(2);
+  auto answered = Join(epoch);
+  ASSERT_EQ(received_[0]->size(),
+            2);  // One task per batch: 2 waiting, 2 slots.
+  EXPECT_FALSE(*answered);
+  ReportDone(0, RunTasks((*received_[0])[0]));
+  EXPECT_TRUE(*answered);
+  EXPECT_THAT(ran_, ElementsAre(1));  // Task 2 has not run, and need not.
+}
+
+TEST_F(SupervisorActorTest, JoinWithNothingOutstandingIsAnsweredAtOnce) {
+  Start(3);
+  EXPECT_TRUE(*Join(inbox_->EndEpoch()));
+}
+
+TEST_F(SupervisorActorTest, ReportsFromUnknownWorkersChangeNothing) {
+  Start(1);
+  Push(1);
+  Drain();
+  auto answered = Join(inbox_->EndEpoch());
+  ReportDone(7, 1);
+  ReportDone(-1, 1);
+  EXPECT_FALSE(*answered);
+  ReportDone(0, RunTasks((*received_[0])[0]));
+  EXPECT_TRUE(*answered);
+}
+
+}  // namespace
+}  // namespace taskqueue::internal

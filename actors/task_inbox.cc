@@ -9,8 +9,10 @@ TaskInbox::PushResult TaskInbox::Push(Task task) {
   absl::MutexLock lock(&mu_);
   if (closed_) return PushResult::kClosed;
   tasks_.push_back(QueuedTask{std::move(task), epoch_});
-  // Under the lock, so that a join's EndEpoch() orders after this count.
-  submitted_.fetch_add(1, std::memory_order_release);
+  // Under the lock, so that a join's EndEpoch() orders after this count, and
+  // so a plain store suffices: no other writer can interleave.
+  submitted_.store(submitted_.load(std::memory_order_relaxed) + 1,
+                   std::memory_order_release);
   if (supervisor_told_) return PushResult::kQueued;
   supervisor_told_ = true;
   return PushResult::kQueuedWakeSupervisor;
@@ -28,14 +30,16 @@ uint64_t TaskInbox::Close() {
 }
 
 void TaskInbox::DrainInto(std::deque<QueuedTask>& out) {
-  std::vector<QueuedTask> drained;
+  // Swapping with the emptied buffer of the previous drain hands producers
+  // a vector that already has capacity: no reallocation in steady state.
+  drain_buffer_.clear();
   {
     absl::MutexLock lock(&mu_);
-    drained.swap(tasks_);
+    drain_buffer_.swap(tasks_);
     supervisor_told_ = false;
   }
-  out.insert(out.end(), std::make_move_iterator(drained.begin()),
-             std::make_move_iterator(drained.end()));
+  out.insert(out.end(), std::make_move_iterator(drain_buffer_.begin()),
+             std::make_move_iterator(drain_buffer_.end()));
 }
 
 bool TaskInbox::closed() const {

@@ -49,7 +49,8 @@ class TaskInbox {
   uint64_t Close();
 
   // Moves every queued task to the back of `out`, in the order pushed, and
-  // re-arms the wake-up: the next Push asks for a drain_atom again.
+  // re-arms the wake-up: the next Push asks for a drain_atom again. Only one
+  // thread (the supervisor's) may drain.
   void DrainInto(std::deque<QueuedTask>& out);
 
   bool closed() const;
@@ -66,6 +67,8 @@ class TaskInbox {
   bool closed_ ABSL_GUARDED_BY(mu_) = false;
   bool supervisor_told_ ABSL_GUARDED_BY(mu_) = false;
   std::atomic<uint64_t> submitted_{0};
+  // Touched only by the draining thread.
+  std::vector<QueuedTask> drain_buffer_;
 };
 
 }  // namespace taskqueue::internal

@@ -5,4 +5,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 tools/setup.sh
-bazel run //examples:sleepers -- "$@"
+bazel run //examples:gradient_descent -- "$@"

@@ -18,6 +18,7 @@ packages=(
   libboost-dev            # @boost//:asio (benchmark baseline)
   libtbb-dev              # @onetbb (benchmark baseline)
   libconcurrentqueue-dev  # @concurrentqueue (benchmark baseline)
+  libexpat1-dev           # XML parser the example tests check plots with
 )
 
 missing=()

@@ -1,0 +1,252 @@
+// gradient_descent: the main example. A small neural network learns to tell
+// two interleaved moons apart by gradient descent, and the training loop
+// plots its progress every few iterations, as a user's loop does. Writing a
+// plot is slow (rendering, a file, and an upload that --plot_latency stands
+// in for), so the program trains three times and compares:
+//
+//   none    no plots: the baseline;
+//   sync    each plot written inline: the loop waits for every one;
+//   queued  each plot handed to a taskqueue::TaskQueue: the loop goes on at
+//           nearly its baseline speed while the workers write the plots.
+//
+// It prints a table of the loop times and writes the plots as SVG files with
+// an index.html to step through them (see output_dir.h for the layout).
+//
+//   bazel run //examples:gradient_descent               # all three runs
+//   bazel run //examples:gradient_descent -- --mode=queued --workers=8
+//
+// Exit status: 0; 1 if a plot or a gallery could not be written (training
+// still completes); 2 for a bad flag or output directory.
+//
+// Actors. The story has a gradient-descent actor that trains and plot actors
+// that draw. The gradient-descent actor here is a plain class, Trainer,
+// driven by main's thread: the point is an ordinary training loop, which
+// needs no actor framework of its own to use the queue, and wrapping it in a
+// CAF actor would only add a mailbox to the very loop being timed. The plot
+// actors are the queue's worker actors (CAF actors, a thread each): each plot
+// is a task they run, PlotWriter::Write on a snapshot the loop copied for
+// them while the model trains on.
+#include <cstdio>
+#include <cstdlib>
+#include <exception>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "examples/comparison_table.h"
+#include "examples/dataset.h"
+#include "examples/gallery.h"
+#include "examples/output_dir.h"
+#include "examples/progress_line.h"
+#include "examples/run_config.h"
+#include "examples/trainer.h"
+#include "examples/training_run.h"
+#include "examples/two_moons.h"
+
+ABSL_FLAG(int, iterations, 600, "gradient descent steps in each run");
+ABSL_FLAG(int, plot_every, 20,
+          "plot the untrained network and every N-th iteration");
+ABSL_FLAG(absl::Duration, plot_latency, absl::Milliseconds(200),
+          "simulated upload time of each plot, on top of the real file "
+          "write (e.g. 200ms, 1s, 0)");
+ABSL_FLAG(int, workers, 4, "queue workers writing plots in the queued run");
+ABSL_FLAG(std::string, out_dir, "plots",
+          "directory for the plots and index.html; a relative path is "
+          "relative to where `bazel run` was started");
+ABSL_FLAG(std::string, mode, "all",
+          "none (no plots), sync (plots inline), queued (plots on the "
+          "queue) or all (the three, then a comparison)");
+
+namespace gradient_descent {
+namespace {
+
+constexpr int kBadUsage = 2;
+constexpr int kPlotsFailed = 1;
+
+int Fail(absl::string_view message, int status) {
+  absl::FPrintF(stderr, "gradient_descent: %s\n", message);
+  return status;
+}
+
+int PlotsPerRun(const RunConfig& config) {
+  return config.iterations / config.plot_every + 1;
+}
+
+void PrintIntro(const RunConfig& config, const TrainerOptions& trainer,
+                const TwoMoonsOptions& data) {
+  absl::PrintF(
+      "Training a 2-%d-1 tanh network on two moons (%d points) for %d "
+      "iterations;\nplotting iteration 0 and every %d%s (%d plots, each with "
+      "%s of simulated upload),\non %d queue workers in the queued run.\n\n",
+      trainer.hidden_units, 2 * data.points_per_moon, config.iterations,
+      config.plot_every, config.plot_every == 1 ? "" : "th",
+      PlotsPerRun(config), absl::FormatDuration(config.plot_latency),
+      config.workers);
+}
+
+// Steps a throwaway network untimed, so that the first timed run (the
+// baseline) does not also pay for cold caches and a CPU clocked down, which
+// would flatter the others.
+void WarmUp(const RunOptions& defaults) {
+  constexpr int kSteps = 50;
+  Trainer trainer(std::make_shared<const Dataset>(MakeTwoMoons(defaults.data)),
+                  defaults.trainer);
+  for (int i = 0; i < kSteps; ++i) trainer.Step();
+}
+
+// Whether two runs wrote plots of the same iterations to the same names.
+bool SamePlots(const RunReport& a, const RunReport& b) {
+  if (a.plots_written.size() != b.plots_written.size()) return false;
+  for (size_t i = 0; i < a.plots_written.size(); ++i) {
+    if (a.plots_written[i].file_name != b.plots_written[i].file_name) {
+      return false;
+    }
+  }
+  return true;
+}
+
+int Main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(
+      "trains a small network with and without plotting through a "
+      "taskqueue, and compares the loop times.\n"
+      "Usage: gradient_descent [--mode=all|none|sync|queued] "
+      "[--iterations=N] [--plot_every=N] [--plot_latency=200ms] "
+      "[--workers=N] [--out_dir=DIR]");
+  std::vector<char*> args = absl::ParseCommandLine(argc, argv);
+  if (args.size() > 1) {
+    return Fail(absl::StrCat("unexpected argument '", args[1],
+                             "' (flags are written --name=value)"),
+                kBadUsage);
+  }
+  RunConfig config{.iterations = absl::GetFlag(FLAGS_iterations),
+                   .plot_every = absl::GetFlag(FLAGS_plot_every),
+                   .plot_latency = absl::GetFlag(FLAGS_plot_latency),
+                   .workers = absl::GetFlag(FLAGS_workers),
+                   .out_dir = absl::GetFlag(FLAGS_out_dir),
+                   .mode = absl::GetFlag(FLAGS_mode)};
+  if (absl::Status valid = ValidateRunConfig(config); !valid.ok()) {
+    return Fail(valid.message(), kBadUsage);
+  }
+  std::vector<PlotMode> modes = *ParseModes(config.mode);
+
+  // Directories before training: a bad --out_dir fails at once, not after
+  // the baseline run.
+  std::filesystem::path out_dir;
+  std::map<PlotMode, std::filesystem::path> plot_dirs;
+  for (PlotMode mode : modes) {
+    if (mode == PlotMode::kNone) continue;
+    if (out_dir.empty()) {
+      const char* working_dir = std::getenv("BUILD_WORKING_DIRECTORY");
+      absl::StatusOr<std::filesystem::path> dir = PrepareOutDir(
+          config.out_dir, working_dir == nullptr ? "" : working_dir);
+      if (!dir.ok()) return Fail(dir.status().message(), kBadUsage);
+      out_dir = *dir;
+    }
+    absl::StatusOr<std::filesystem::path> dir =
+        PreparePlotDir(out_dir, PlotModeName(mode));
+    if (!dir.ok()) return Fail(dir.status().message(), kBadUsage);
+    plot_dirs[mode] = *dir;
+  }
+
+  RunOptions defaults;
+  PrintIntro(config, defaults.trainer, defaults.data);
+  WarmUp(defaults);
+  ProgressLine progress(stdout, stderr, ProgressLine::StyleFor(stdout));
+  std::vector<RunReport> reports;
+  bool problems = false;
+  for (PlotMode mode : modes) {
+    RunOptions options{.mode = mode,
+                       .iterations = config.iterations,
+                       .plot_every = config.plot_every,
+                       .plot_latency = config.plot_latency,
+                       .workers = config.workers,
+                       .plot_dir = plot_dirs[mode],
+                       .progress = &progress};
+    reports.push_back(RunTraining(options));
+    const RunReport& report = reports.back();
+    if (mode == PlotMode::kNone) continue;
+    if (report.plots_failed > 0) {
+      problems = true;
+      progress.Note(absl::StrFormat(
+          "gradient_descent: %s run: %d of %d plots failed", PlotModeName(mode),
+          report.plots_failed, report.plots_requested));
+    }
+    absl::Status gallery =
+        WriteGallery(plot_dirs[mode] / "index.html",
+                     absl::StrCat("Two moons training: plots of the ",
+                                  PlotModeName(mode), " run"),
+                     report.plots_written);
+    if (!gallery.ok()) {
+      problems = true;
+      progress.Note(absl::StrCat("gradient_descent: ", gallery.message()));
+    }
+  }
+
+  absl::PrintF("\n%s\n", FormatComparison(reports));
+  const RunReport& last = reports.back();
+  absl::PrintF(
+      "Final network: loss %.4f, accuracy %.1f%% (every run trains "
+      "the same network from the same seed).\n",
+      last.final_evaluation.loss, 100 * last.final_evaluation.accuracy);
+
+  std::map<PlotMode, const RunReport*> by_mode;
+  for (const RunReport& r : reports) by_mode[r.mode] = &r;
+  if (by_mode.count(PlotMode::kSync) && by_mode.count(PlotMode::kQueued)) {
+    const RunReport& sync = *by_mode[PlotMode::kSync];
+    const RunReport& queued = *by_mode[PlotMode::kQueued];
+    if (SamePlots(sync, queued) &&
+        static_cast<int>(queued.plots_written.size()) ==
+            queued.plots_requested) {
+      absl::PrintF("The sync and queued runs wrote the same %d plots.\n",
+                   queued.plots_requested);
+    } else {
+      problems = true;
+      absl::PrintF("The sync run wrote %d plots, the queued run %d, of %d.\n",
+                   sync.plots_written.size(), queued.plots_written.size(),
+                   queued.plots_requested);
+    }
+  }
+
+  // The top-level gallery shows the last plotting run (queued, with
+  // --mode=all); each run's directory has its own.
+  for (auto it = reports.rbegin(); it != reports.rend(); ++it) {
+    if (it->mode == PlotMode::kNone) continue;
+    std::filesystem::path index = out_dir / "index.html";
+    std::string run(PlotModeName(it->mode));
+    absl::Status gallery = WriteGallery(
+        index, absl::StrCat("Two moons training: plots of the ", run, " run"),
+        it->plots_written, absl::StrCat(run, "/"));
+    if (gallery.ok()) {
+      absl::PrintF("Plots: %s\n", index.string());
+    } else {
+      problems = true;
+      Fail(gallery.message(), kPlotsFailed);
+    }
+    break;
+  }
+  return problems ? kPlotsFailed : 0;
+}
+
+}  // namespace
+}  // namespace gradient_descent
+
+int main(int argc, char** argv) {
+  try {
+    return gradient_descent::Main(argc, argv);
+  } catch (const std::exception& e) {
+    // Nothing here should throw; if something does, say what, in one line.
+    absl::FPrintF(stderr, "gradient_descent: %s\n", e.what());
+    return 1;
+  }
+}

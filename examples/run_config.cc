@@ -1,0 +1,53 @@
+#include "examples/run_config.h"
+
+#include "absl/strings/str_cat.h"
+#include "taskqueue/queue_options.h"
+
+namespace gradient_descent {
+namespace {
+
+absl::Status OutOfRange(absl::string_view flag, int min, int max, int value) {
+  return absl::InvalidArgumentError(absl::StrCat(
+      "--", flag, " must be between ", min, " and ", max, ", got ", value));
+}
+
+}  // namespace
+
+absl::Status ValidateRunConfig(const RunConfig& config) {
+  if (config.iterations < 1 || config.iterations > kMaxIterations) {
+    return OutOfRange("iterations", 1, kMaxIterations, config.iterations);
+  }
+  if (config.plot_every < 1 || config.plot_every > kMaxIterations) {
+    return OutOfRange("plot_every", 1, kMaxIterations, config.plot_every);
+  }
+  if (config.plot_latency < absl::ZeroDuration() ||
+      config.plot_latency > kMaxPlotLatency) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--plot_latency must be between 0 and ",
+                     absl::FormatDuration(kMaxPlotLatency), ", got ",
+                     absl::FormatDuration(config.plot_latency)));
+  }
+  if (config.workers < 1 ||
+      config.workers > taskqueue::QueueOptions::kMaxWorkers) {
+    return OutOfRange("workers", 1, taskqueue::QueueOptions::kMaxWorkers,
+                      config.workers);
+  }
+  if (config.out_dir.empty()) {
+    return absl::InvalidArgumentError("--out_dir must not be empty");
+  }
+  return ParseModes(config.mode).status();
+}
+
+absl::StatusOr<std::vector<PlotMode>> ParseModes(absl::string_view mode) {
+  if (mode == "none") return std::vector<PlotMode>{PlotMode::kNone};
+  if (mode == "sync") return std::vector<PlotMode>{PlotMode::kSync};
+  if (mode == "queued") return std::vector<PlotMode>{PlotMode::kQueued};
+  if (mode == "all") {
+    return std::vector<PlotMode>{PlotMode::kNone, PlotMode::kSync,
+                                 PlotMode::kQueued};
+  }
+  return absl::InvalidArgumentError(absl::StrCat(
+      "--mode must be none, sync, queued or all, got '", mode, "'"));
+}
+
+}  // namespace gradient_descent

@@ -1,0 +1,47 @@
+// The gradient-descent example's flag checks: the defaults pass, each bound
+// is inclusive, and --mode=all runs the baseline first.
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "examples/run_config.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "taskqueue/queue_options.h"
+
+namespace gradient_descent {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+TEST(RunConfigTest, DefaultsAreValid) {
+  EXPECT_TRUE(ValidateRunConfig(RunConfig{}).ok());
+}
+
+TEST(RunConfigTest, BoundsAreInclusive) {
+  RunConfig config;
+  config.iterations = kMaxIterations;
+  config.plot_every = 1;
+  config.plot_latency = absl::ZeroDuration();
+  config.workers = taskqueue::QueueOptions::kMaxWorkers;
+  EXPECT_TRUE(ValidateRunConfig(config).ok());
+
+  config.iterations = kMaxIterations + 1;
+  absl::Status status = ValidateRunConfig(config);
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(status.message(), HasSubstr("--iterations"));
+
+  config = RunConfig{};
+  config.plot_latency = kMaxPlotLatency + absl::Nanoseconds(1);
+  EXPECT_THAT(ValidateRunConfig(config).message(), HasSubstr("--plot_latency"));
+}
+
+TEST(RunConfigTest, ModesRunTheBaselineFirst) {
+  EXPECT_THAT(*ParseModes("all"),
+              ElementsAre(PlotMode::kNone, PlotMode::kSync, PlotMode::kQueued));
+  EXPECT_THAT(*ParseModes("queued"), ElementsAre(PlotMode::kQueued));
+  EXPECT_EQ(ParseModes("ALL").status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace gradient_descent

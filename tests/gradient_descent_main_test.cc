@@ -20,11 +20,14 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/gradient_descent_xml_tree.h"
+#include "tests/scratch_files.h"
 
 namespace gradient_descent {
 namespace {
 
 namespace fs = std::filesystem;
+using ::taskqueue_testing::FreshTestDir;
+using ::taskqueue_testing::ReadWholeFile;
 using ::testing::HasSubstr;
 using ::testing::Not;
 using ::testing::SizeIs;
@@ -32,20 +35,6 @@ using ::testing::StartsWith;
 
 // Bazel runs tests in the root of their runfiles, where data deps are.
 constexpr char kBinary[] = "examples/gradient_descent";
-
-fs::path FreshDir(const std::string& name) {
-  fs::path dir = fs::path(::testing::TempDir()) / name;
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
-
-std::string ReadFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream content;
-  content << in.rdbuf();
-  return content.str();
-}
 
 struct Result {
   int exit_status = -1;
@@ -57,15 +46,15 @@ struct Result {
 // output. Its standard output is a file, not a terminal.
 Result RunProgram(const std::vector<std::string>& args) {
   static int runs = 0;
-  fs::path dir = FreshDir(absl::StrCat("run_", ++runs));
+  fs::path dir = FreshTestDir(absl::StrCat("run_", ++runs));
   std::string command = absl::StrCat(kBinary, " ", absl::StrJoin(args, " "),
                                      " >", (dir / "out").string(), " 2>",
                                      (dir / "err").string(), " </dev/null");
   int status = std::system(command.c_str());
   Result result;
   result.exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  result.out = ReadFile(dir / "out");
-  result.err = ReadFile(dir / "err");
+  result.out = ReadWholeFile(dir / "out");
+  result.err = ReadWholeFile(dir / "err");
   return result;
 }
 
@@ -103,7 +92,7 @@ TEST_P(BadFlags, OneLineErrorAndExitStatus2) {
 }
 
 TEST(GradientDescentTest, AFileWhereTheOutputDirectoryShouldBe) {
-  fs::path file = FreshDir("file_as_out_dir") / "a_file";
+  fs::path file = FreshTestDir("file_as_out_dir") / "a_file";
   std::ofstream(file) << "not a directory";
 
   Result r = RunProgram({"--out_dir=" + file.string()});
@@ -129,7 +118,8 @@ TEST(GradientDescentTest, UnparsableValueIsRejectedByTheFlagsLibrary) {
 
 // The links of an index.html, checked to be well-formed.
 std::set<std::string> GalleryLinks(const fs::path& page) {
-  absl::StatusOr<std::unique_ptr<XmlElement>> parsed = ParseXml(ReadFile(page));
+  absl::StatusOr<std::unique_ptr<XmlElement>> parsed =
+      ParseXml(ReadWholeFile(page));
   EXPECT_TRUE(parsed.ok()) << page << ": " << parsed.status();
   std::set<std::string> links;
   if (!parsed.ok()) return links;
@@ -152,7 +142,7 @@ std::set<std::string> SvgFiles(const fs::path& dir) {
 }
 
 TEST(GradientDescentTest, AllModesCompareAndWriteTheSamePlots) {
-  fs::path out_dir = FreshDir("all_modes") / "plots";
+  fs::path out_dir = FreshTestDir("all_modes") / "plots";
   // A plot from an earlier, longer run, which this run must clear away.
   fs::create_directories(out_dir / "queued");
   std::ofstream(out_dir / "queued" / "plot_009999.svg") << "stale";
@@ -179,8 +169,8 @@ TEST(GradientDescentTest, AllModesCompareAndWriteTheSamePlots) {
   ASSERT_EQ(SvgFiles(out_dir / "sync"), expected);
   ASSERT_EQ(SvgFiles(out_dir / "queued"), expected);
   for (const std::string& name : expected) {
-    std::string svg = ReadFile(out_dir / "queued" / name);
-    EXPECT_EQ(svg, ReadFile(out_dir / "sync" / name)) << name;
+    std::string svg = ReadWholeFile(out_dir / "queued" / name);
+    EXPECT_EQ(svg, ReadWholeFile(out_dir / "sync" / name)) << name;
     absl::StatusOr<std::unique_ptr<XmlElement>> parsed = ParseXml(svg);
     EXPECT_TRUE(parsed.ok()) << name << ": " << parsed.status();
   }
@@ -192,7 +182,7 @@ TEST(GradientDescentTest, AllModesCompareAndWriteTheSamePlots) {
 }
 
 TEST(GradientDescentTest, NoneModeNeedsNoOutputDirectory) {
-  fs::path out_dir = FreshDir("none_mode") / "plots";
+  fs::path out_dir = FreshTestDir("none_mode") / "plots";
   Result r = RunProgram(
       {"--mode=none", "--iterations=20", "--out_dir=" + out_dir.string()});
   EXPECT_EQ(r.exit_status, 0) << r.err;

@@ -10,24 +10,18 @@
 #include "examples/output_dir.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/scratch_files.h"
 
 namespace gradient_descent {
 namespace {
 
 namespace fs = std::filesystem;
+using ::taskqueue_testing::FreshTestDir;
+using ::taskqueue_testing::ReadWholeFile;
 using ::testing::HasSubstr;
 
-fs::path FreshDir() {
-  fs::path dir =
-      fs::path(::testing::TempDir()) /
-      ::testing::UnitTest::GetInstance()->current_test_info()->name();
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
-
 TEST(OutputDirTest, RelativePathFollowsTheWorkingDirectoryGiven) {
-  fs::path base = FreshDir();
+  fs::path base = FreshTestDir();
   absl::StatusOr<fs::path> dir = PrepareOutDir("plots/run1", base.string());
   ASSERT_TRUE(dir.ok()) << dir.status();
   EXPECT_EQ(*dir, base / "plots" / "run1");
@@ -35,7 +29,7 @@ TEST(OutputDirTest, RelativePathFollowsTheWorkingDirectoryGiven) {
 }
 
 TEST(OutputDirTest, AbsolutePathIsKept) {
-  fs::path wanted = FreshDir() / "a" / "b";
+  fs::path wanted = FreshTestDir() / "a" / "b";
   absl::StatusOr<fs::path> dir = PrepareOutDir(wanted.string(), "/elsewhere");
   ASSERT_TRUE(dir.ok()) << dir.status();
   EXPECT_EQ(*dir, wanted);
@@ -43,7 +37,7 @@ TEST(OutputDirTest, AbsolutePathIsKept) {
 }
 
 TEST(OutputDirTest, AFileInTheWayIsAnError) {
-  fs::path file = FreshDir() / "file";
+  fs::path file = FreshTestDir() / "file";
   std::ofstream(file) << "x";
   absl::StatusOr<fs::path> dir = PrepareOutDir(file.string(), "");
   EXPECT_EQ(dir.status().code(), absl::StatusCode::kFailedPrecondition);
@@ -56,7 +50,7 @@ TEST(OutputDirTest, AFileInTheWayIsAnError) {
 }
 
 TEST(OutputDirTest, PlotDirKeepsOnlyWhatIsNotAnOldPlot) {
-  fs::path out = FreshDir();
+  fs::path out = FreshTestDir();
   fs::create_directories(out / "queued");
   for (const char* name : {"plot_000000.svg", "plot_000020.svg", "notes.txt",
                            "plot_12.svg", "index.html"}) {
@@ -74,7 +68,7 @@ TEST(OutputDirTest, PlotDirKeepsOnlyWhatIsNotAnOldPlot) {
 }
 
 TEST(OutputDirTest, PlotDirCannotBeAFile) {
-  fs::path out = FreshDir();
+  fs::path out = FreshTestDir();
   std::ofstream(out / "sync") << "x";
   absl::StatusOr<fs::path> dir = PreparePlotDir(out, "sync");
   EXPECT_EQ(dir.status().code(), absl::StatusCode::kFailedPrecondition);

@@ -26,32 +26,18 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/gradient_descent_xml_tree.h"
+#include "tests/scratch_files.h"
 
 namespace gradient_descent {
 namespace {
 
 namespace fs = std::filesystem;
+using ::taskqueue_testing::FreshTestDir;
+using ::taskqueue_testing::ReadWholeFile;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
 using Clock = std::chrono::steady_clock;
-
-// An empty directory of this test's own.
-fs::path FreshDir() {
-  fs::path dir =
-      fs::path(::testing::TempDir()) /
-      ::testing::UnitTest::GetInstance()->current_test_info()->name();
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
-
-std::string ReadFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream content;
-  content << in.rdbuf();
-  return content.str();
-}
 
 TrainingSnapshot SnapshotAfter(int steps, int total_iterations) {
   Trainer trainer(std::make_shared<const Dataset>(MakeTwoMoons({})),
@@ -161,7 +147,7 @@ TEST(SvgPlotTest, SameSnapshotSameBytes) {
 }
 
 TEST(PlotWriterTest, WritesTheFileThenWaitsTheLatency) {
-  fs::path dir = FreshDir();
+  fs::path dir = FreshTestDir();
   TrainingSnapshot snapshot = SnapshotAfter(20, 100);
   PlotWriter writer(dir, absl::Milliseconds(50));
   Clock::time_point start = Clock::now();
@@ -169,11 +155,11 @@ TEST(PlotWriterTest, WritesTheFileThenWaitsTheLatency) {
   EXPECT_GE(Clock::now() - start, std::chrono::milliseconds(50));
   EXPECT_EQ(plot.iteration, 20);
   EXPECT_EQ(plot.file_name, "plot_000020.svg");
-  EXPECT_EQ(ReadFile(dir / "plot_000020.svg"), RenderSvgPlot(snapshot));
+  EXPECT_EQ(ReadWholeFile(dir / "plot_000020.svg"), RenderSvgPlot(snapshot));
 }
 
 TEST(PlotWriterTest, FailureNamesTheFileAndDoesNotWait) {
-  fs::path dir = FreshDir() / "missing";
+  fs::path dir = FreshTestDir() / "missing";
   PlotWriter writer(dir, absl::Seconds(30));
   Clock::time_point start = Clock::now();
   try {
@@ -244,7 +230,7 @@ TEST(GalleryTest, EscapesTheTitle) {
 }
 
 TEST(GalleryTest, WriteFailureNamesThePath) {
-  fs::path path = FreshDir() / "missing" / "index.html";
+  fs::path path = FreshTestDir() / "missing" / "index.html";
   absl::Status status = WriteGallery(path, "t", {});
   EXPECT_EQ(status.code(), absl::StatusCode::kNotFound);
   EXPECT_THAT(status.message(), HasSubstr(path.string()));

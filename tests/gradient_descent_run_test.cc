@@ -22,38 +22,17 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/gradient_descent_xml_tree.h"
+#include "tests/scratch_files.h"
 
 namespace gradient_descent {
 namespace {
 
 namespace fs = std::filesystem;
+using ::taskqueue_testing::FreshTestDir;
+using ::taskqueue_testing::ReadWholeFile;
 using ::testing::Each;
 using ::testing::HasSubstr;
 using ::testing::SizeIs;
-
-fs::path FreshDir(const std::string& name) {
-  fs::path dir = fs::path(::testing::TempDir()) / name;
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
-
-std::string TestName() {
-  const ::testing::TestInfo* info =
-      ::testing::UnitTest::GetInstance()->current_test_info();
-  std::string name = std::string(info->test_suite_name()) + "." + info->name();
-  for (char& c : name) {
-    if (c == '/') c = '_';
-  }
-  return name;
-}
-
-std::string ReadFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream content;
-  content << in.rdbuf();
-  return content.str();
-}
 
 // File names in `dir`, sorted.
 std::set<std::string> Listing(const fs::path& dir) {
@@ -85,7 +64,7 @@ class WorkerSweep : public ::testing::TestWithParam<int> {};
 INSTANTIATE_TEST_SUITE_P(Workers, WorkerSweep, ::testing::Values(1, 3, 8));
 
 TEST_P(WorkerSweep, SyncAndQueuedWriteTheSamePlots) {
-  fs::path root = FreshDir(TestName());
+  fs::path root = FreshTestDir();
   fs::path sync_dir = root / "sync";
   fs::path queued_dir = root / "queued";
   fs::create_directories(sync_dir);
@@ -106,8 +85,8 @@ TEST_P(WorkerSweep, SyncAndQueuedWriteTheSamePlots) {
   EXPECT_EQ(Listing(sync_dir), Names(sync.plots_written));
   EXPECT_EQ(Listing(queued_dir), Names(queued.plots_written));
   for (const WrittenPlot& plot : queued.plots_written) {
-    std::string svg = ReadFile(queued_dir / plot.file_name);
-    EXPECT_EQ(svg, ReadFile(sync_dir / plot.file_name)) << plot.file_name;
+    std::string svg = ReadWholeFile(queued_dir / plot.file_name);
+    EXPECT_EQ(svg, ReadWholeFile(sync_dir / plot.file_name)) << plot.file_name;
     absl::StatusOr<std::unique_ptr<XmlElement>> parsed = ParseXml(svg);
     ASSERT_TRUE(parsed.ok()) << plot.file_name << ": " << parsed.status();
     EXPECT_EQ((*parsed)->name, "svg");
@@ -120,13 +99,13 @@ TEST_P(WorkerSweep, SyncAndQueuedWriteTheSamePlots) {
 }
 
 TEST_P(WorkerSweep, GalleryListsEveryPlotWritten) {
-  fs::path dir = FreshDir(TestName());
+  fs::path dir = FreshTestDir();
   RunReport report = RunTraining(SmallRun(PlotMode::kQueued, dir, GetParam()));
   ASSERT_TRUE(
       WriteGallery(dir / "index.html", "run", report.plots_written).ok());
 
   absl::StatusOr<std::unique_ptr<XmlElement>> page =
-      ParseXml(ReadFile(dir / "index.html"));
+      ParseXml(ReadWholeFile(dir / "index.html"));
   ASSERT_TRUE(page.ok()) << page.status();
   const XmlElement* list = (*page)->FindById("plots");
   ASSERT_NE(list, nullptr);
@@ -151,7 +130,7 @@ TEST(TrainingRunTest, WithoutPlotsWritesNothing) {
 
 TEST(TrainingRunTest, QueuedLoopDoesNotWaitForThePlots) {
   constexpr absl::Duration kLatency = absl::Milliseconds(300);
-  fs::path root = FreshDir(TestName());
+  fs::path root = FreshTestDir();
   fs::create_directories(root / "sync");
   fs::create_directories(root / "queued");
   RunOptions sync_options = SmallRun(PlotMode::kSync, root / "sync", kPlots);
@@ -181,7 +160,7 @@ INSTANTIATE_TEST_SUITE_P(Modes, FailingPlots,
                          });
 
 TEST_P(FailingPlots, AreReportedAndTrainingGoesOn) {
-  fs::path root = FreshDir(TestName());
+  fs::path root = FreshTestDir();
   fs::path file = root / "a_file";
   std::ofstream(file) << "not a directory";
   fs::path plot_dir = file / "plots";

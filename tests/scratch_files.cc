@@ -1,0 +1,35 @@
+#include "tests/scratch_files.h"
+
+#include <fstream>
+#include <sstream>
+
+#include "gtest/gtest.h"
+
+namespace taskqueue_testing {
+
+std::filesystem::path FreshTestDir(const std::string& name) {
+  std::string dir_name = name;
+  if (dir_name.empty()) {
+    const ::testing::TestInfo* info =
+        ::testing::UnitTest::GetInstance()->current_test_info();
+    dir_name = std::string(info->test_suite_name()) + "." + info->name();
+    // Parameterized tests have a '/' in their names.
+    for (char& c : dir_name) {
+      if (c == '/') c = '_';
+    }
+  }
+  std::filesystem::path dir =
+      std::filesystem::path(::testing::TempDir()) / dir_name;
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
+std::string ReadWholeFile(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream content;
+  content << in.rdbuf();
+  return content.str();
+}
+
+}  // namespace taskqueue_testing

@@ -1,6 +1,6 @@
 #include "actors/actor_backend.h"
 
-#include <stdexcept>
+#include <future>
 #include <string>
 #include <utility>
 
@@ -9,9 +9,9 @@
 #include "actors/supervisor_actor.h"
 #include "actors/worker_actor.h"
 #include "caf/exit_reason.hpp"
-#include "caf/scoped_actor.hpp"
 #include "caf/send.hpp"
 #include "caf/spawn_options.hpp"
+#include "taskqueue/errors.h"
 
 namespace taskqueue::internal {
 namespace {
@@ -26,34 +26,129 @@ std::unique_ptr<caf::actor_system_config> MakeConfig() {
 
 }  // namespace
 
+// How handles reach the queue (task_control.h). Outlives the backend when a
+// handle does; Detach() cuts it off from the actors before they go.
+class ActorBackend::Link : public QueueLink {
+ public:
+  Link(std::shared_ptr<TaskReporter> reporter,
+       std::shared_ptr<std::atomic<bool>> prune_requested,
+       caf::actor supervisor)
+      : reporter_(std::move(reporter)),
+        prune_requested_(std::move(prune_requested)),
+        supervisor_(std::move(supervisor)) {}
+
+  bool EndUnrun(TaskControl& task, TaskState why) override {
+    if (!task.Leave(why)) return false;
+    reporter_->EndedUnrun(&task, why);
+    RequestPrune();
+    return true;
+  }
+
+  // Asks the supervisor to take out tasks that ended unrun; one message for
+  // any number of requests until it has pruned.
+  void RequestPrune() {
+    absl::ReaderMutexLock lock(&mu_);
+    if (!supervisor_ || prune_requested_->exchange(true)) return;
+    HandOffTo(supervisor_);
+    caf::anon_send(supervisor_, prune_atom::value);
+  }
+
+  void Detach() {
+    absl::MutexLock lock(&mu_);
+    supervisor_ = nullptr;
+  }
+
+ private:
+  const std::shared_ptr<TaskReporter> reporter_;
+  const std::shared_ptr<std::atomic<bool>> prune_requested_;
+  absl::Mutex mu_;
+  caf::actor supervisor_ ABSL_GUARDED_BY(mu_);
+};
+
 ActorBackend::ActorBackend(const QueueOptions& options)
-    : config_(MakeConfig()),
+    : num_workers_(options.num_workers),
+      record_timings_(options.record_timings),
+      config_(MakeConfig()),
       system_(std::make_unique<caf::actor_system>(*config_)),
       inbox_(std::make_shared<TaskInbox>()),
-      counters_(std::make_shared<QueueCounters>(options.num_workers)) {
-  auto context = std::make_shared<WorkerContext>(WorkerContext{
+      counters_(std::make_shared<QueueCounters>(options.num_workers,
+                                                options.record_timings)),
+      reporter_(std::make_shared<TaskReporter>(counters_, options.on_error,
+                                               options.observer)),
+      admission_(options.max_queued > 0
+                     ? std::make_shared<Admission>(options.max_queued,
+                                                   options.overflow,
+                                                   options.block_timeout)
+                     : nullptr),
+      prune_requested_(std::make_shared<std::atomic<bool>>(false)),
+      workers_(std::make_shared<WorkerHandles>()) {
+  auto context = std::make_shared<const WorkerContext>(WorkerContext{
       .queue = this,
-      .counters = counters_,
-      .on_error = options.on_error ? options.on_error : PrintTaskFailure,
+      .reporter = reporter_,
+      .admission = admission_,
   });
-  for (int32_t i = 0; i < options.num_workers; ++i) {
-    workers_.push_back(system_->spawn<caf::detached>(
-        worker_actor, i, std::shared_ptr<const WorkerContext>(context)));
+  caf::actor_system* system = system_.get();
+  std::shared_ptr<WorkerHandles> workers = workers_;
+  auto spawn_worker = [system, context, workers](int32_t index) {
+    caf::actor worker =
+        system->spawn<caf::detached>(worker_actor, index, context);
+    absl::MutexLock lock(&workers->mu);
+    if (workers->handles.size() <= static_cast<size_t>(index)) {
+      workers->handles.resize(index + 1);
+    }
+    workers->handles[index] = worker;
+    return worker;
+  };
+  std::vector<caf::actor> initial;
+  for (int32_t i = 0; i < num_workers_; ++i) {
+    initial.push_back(spawn_worker(i));
   }
   supervisor_ =
-      system_->spawn<caf::detached>(supervisor_actor, inbox_, workers_);
+      system_->spawn<caf::detached>(supervisor_actor,
+                                    SupervisorContext{
+                                        .inbox = inbox_,
+                                        .reporter = reporter_,
+                                        .admission = admission_,
+                                        .respawn_worker = spawn_worker,
+                                        .prune_requested = prune_requested_,
+                                    },
+                                    std::move(initial));
+  link_ = std::make_shared<Link>(reporter_, prune_requested_, supervisor_);
 }
 
 ActorBackend::~ActorBackend() {
   Shutdown();
+  link_->Detach();
   // Releases our handles before the actor system waits for every actor.
-  workers_.clear();
+  {
+    absl::MutexLock lock(&workers_->mu);
+    workers_->handles.clear();
+  }
   supervisor_ = nullptr;
 }
 
-bool ActorBackend::Add(Task task) {
-  switch (inbox_->Push(std::move(task))) {
+std::weak_ptr<QueueLink> ActorBackend::link() const { return link_; }
+
+bool ActorBackend::Admit() {
+  if (!admission_) return true;
+  switch (admission_->Enter()) {
+    case Admission::Result::kAdmitted:
+      return true;
+    case Admission::Result::kClosed:
+      return false;
+    case Admission::Result::kFull:
+      throw QueueFullError("max_queued tasks are waiting");
+    case Admission::Result::kTimedOut:
+      throw QueueFullError(
+          "max_queued tasks are still waiting after block_timeout");
+  }
+  return true;
+}
+
+bool ActorBackend::Push(Task task, ControlRef control) {
+  switch (inbox_->Push(std::move(task), std::move(control))) {
     case TaskInbox::PushResult::kClosed:
+      if (admission_) admission_->Leave();
       return false;
     case TaskInbox::PushResult::kQueuedWakeSupervisor:
       HandOffTo(supervisor_);
@@ -65,11 +160,41 @@ bool ActorBackend::Add(Task task) {
   return true;
 }
 
-JoinResult ActorBackend::Join() {
-  AwaitEpoch(inbox_->EndEpoch());
+bool ActorBackend::Add(Task task) {
+  if (record_timings_) {
+    // The wait is measured from the control block's queued_at.
+    ControlRef control = ControlRef::Make();
+    control->queued_at = Clock::now();
+    return AddControlled(std::move(control), std::move(task));
+  }
+  if (!Admit()) return false;
+  if (reporter_->observed()) {
+    if (inbox_->closed()) {
+      if (admission_) admission_->Leave();
+      return false;
+    }
+    reporter_->Queued(nullptr);
+  }
+  return Push(std::move(task), ControlRef());
+}
+
+bool ActorBackend::AddControlled(ControlRef control, Task task) {
+  if (!Admit()) return false;
+  // Reported before the push, so that OnQueued precedes OnStarted; a push
+  // refused after it is a shutdown race the caller sees as QueueClosedError.
+  if (inbox_->closed()) {
+    if (admission_) admission_->Leave();
+    return false;
+  }
+  reporter_->Queued(control.get());
+  return Push(std::move(task), std::move(control));
+}
+
+JoinResult ActorBackend::Join(std::optional<Clock::time_point> deadline) {
+  JoinResult result;
+  result.complete = AwaitEpoch(inbox_->EndEpoch(), deadline);
   uint64_t failed = counters_->failed();
   absl::MutexLock lock(&join_mu_);
-  JoinResult result;
   if (failed > failed_reported_) {
     result.failed = failed - failed_reported_;
     failed_reported_ = failed;
@@ -77,40 +202,72 @@ JoinResult ActorBackend::Join() {
   return result;
 }
 
-void ActorBackend::AwaitEpoch(uint64_t epoch) {
-  caf::error error;
-  {
-    caf::scoped_actor self{*system_};
-    HandOffTo(supervisor_);
-    self->request(supervisor_, caf::infinite, join_atom::value, epoch)
-        .receive([](caf::ok_atom) {},
-                 [&error](caf::error& e) { error = std::move(e); });
-    TakeOver(self.ptr());
+bool ActorBackend::AwaitEpoch(uint64_t epoch,
+                              std::optional<Clock::time_point> deadline) {
+  auto reply = std::make_shared<std::promise<void>>();
+  std::future<void> answered = reply->get_future();
+  HandOffTo(supervisor_);
+  caf::anon_send(supervisor_, join_atom::value, epoch, std::move(reply));
+  if (deadline) {
+    return answered.wait_until(*deadline) == std::future_status::ready;
   }
-  // Shutdown() stops the supervisor only after every task has finished, so
-  // once the inbox is closed a missing answer means there is nothing left to
-  // wait for. Before that, the supervisor cannot be gone.
-  if (error && !inbox_->closed()) {
-    throw std::runtime_error("taskqueue: the supervisor actor failed: " +
-                             system_->render(error));
-  }
+  answered.wait();
+  return true;
+}
+
+void ActorBackend::Pause() {
+  auto reply = std::make_shared<std::promise<void>>();
+  std::future<void> paused = reply->get_future();
+  HandOffTo(supervisor_);
+  caf::anon_send(supervisor_, pause_atom::value, std::move(reply));
+  paused.wait();
+  paused_.store(true, std::memory_order_release);
+}
+
+void ActorBackend::Resume() {
+  paused_.store(false, std::memory_order_release);
+  HandOffTo(supervisor_);
+  caf::anon_send(supervisor_, resume_atom::value);
+}
+
+size_t ActorBackend::Clear() {
+  auto reply = std::make_shared<std::promise<size_t>>();
+  std::future<size_t> cleared = reply->get_future();
+  HandOffTo(supervisor_);
+  caf::anon_send(supervisor_, clear_atom::value, std::move(reply));
+  return cleared.get();
 }
 
 void ActorBackend::Shutdown() {
   absl::MutexLock lock(&shutdown_mu_);
   if (stopped_) return;
-  AwaitEpoch(inbox_->Close());
-  for (const auto& worker : workers_) {
+  uint64_t last_epoch = inbox_->Close();
+  if (admission_) admission_->Close();
+  paused_.store(false, std::memory_order_release);
+  HandOffTo(supervisor_);
+  caf::anon_send(supervisor_, close_atom::value);
+  AwaitEpoch(last_epoch, std::nullopt);
+  // The supervisor first, so that it does not replace the workers as they
+  // go down.
+  HandOffTo(supervisor_);
+  caf::anon_send_exit(supervisor_, caf::exit_reason::user_shutdown);
+  absl::MutexLock workers_lock(&workers_->mu);
+  for (const auto& worker : workers_->handles) {
     HandOffTo(worker);
     caf::anon_send_exit(worker, caf::exit_reason::user_shutdown);
   }
-  HandOffTo(supervisor_);
-  caf::anon_send_exit(supervisor_, caf::exit_reason::user_shutdown);
   stopped_ = true;
 }
 
-Stats ActorBackend::GetStats() const { return counters_->Snapshot(*inbox_); }
+Stats ActorBackend::GetStats() const {
+  return counters_->Snapshot(*inbox_, paused());
+}
 
 bool ActorBackend::OnOwnWorker() const { return RunningOnWorkerOf(this); }
+
+void ActorBackend::KillWorkerForTesting(int index) {
+  absl::MutexLock lock(&workers_->mu);
+  caf::anon_send_exit(workers_->handles.at(index), caf::exit_reason::kill);
+}
 
 }  // namespace taskqueue::internal

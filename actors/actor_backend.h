@@ -8,14 +8,20 @@
 #ifndef TASKQUEUE_ACTORS_ACTOR_BACKEND_H_
 #define TASKQUEUE_ACTORS_ACTOR_BACKEND_H_
 
+#include <atomic>
+#include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
+#include "actors/admission.h"
 #include "actors/queue_counters.h"
 #include "actors/task_inbox.h"
+#include "actors/task_reporter.h"
 #include "caf/actor.hpp"
 #include "caf/actor_system.hpp"
 #include "caf/actor_system_config.hpp"
@@ -23,21 +29,35 @@
 #include "taskqueue/queue_options.h"
 #include "taskqueue/stats.h"
 #include "taskqueue/task.h"
+#include "taskqueue/task_control.h"
 
 namespace taskqueue::internal {
 
 class ActorBackend {
  public:
+  using Clock = std::chrono::steady_clock;
+
   // Spawns the actors. `options.num_workers` must be valid already.
   explicit ActorBackend(const QueueOptions& options);
   // Shutdown(), then waits for the actors to exit.
   ~ActorBackend();
 
-  // Returns false, without taking the task, once Shutdown() has begun.
+  // Queue a plain task / a task with a control block. Return false, without
+  // taking the task, once Shutdown() has begun; throw QueueFullError when a
+  // bounded queue refuses it. May block (OverflowPolicy::kBlock).
   bool Add(Task task);
+  bool AddControlled(ControlRef control, Task task);
 
-  // Blocks until everything added before the call has finished.
-  JoinResult Join();
+  // What a new control block links to (task_control.h).
+  std::weak_ptr<QueueLink> link() const;
+
+  // Blocks until everything added before the call has ended, or `deadline`.
+  JoinResult Join(std::optional<Clock::time_point> deadline = std::nullopt);
+
+  void Pause();
+  void Resume();
+  bool paused() const { return paused_.load(std::memory_order_acquire); }
+  size_t Clear();
 
   // Refuses further tasks, waits for every accepted one, stops the actors.
   void Shutdown();
@@ -47,18 +67,40 @@ class ActorBackend {
   // Whether the calling thread is running one of this queue's tasks.
   bool OnOwnWorker() const;
 
-  int num_workers() const { return static_cast<int>(workers_.size()); }
+  int num_workers() const { return num_workers_; }
+
+  // Kills worker `index`'s actor, as a crash would: the supervisor must
+  // replace it. For tests of supervision only.
+  void KillWorkerForTesting(int index);
 
  private:
-  // Blocks until every task of epoch <= `epoch` has finished.
-  void AwaitEpoch(uint64_t epoch);
+  class Link;
+  struct WorkerHandles {
+    absl::Mutex mu;
+    std::vector<caf::actor> handles ABSL_GUARDED_BY(mu);
+  };
 
+  // Counts the task in against the bound: throws QueueFullError when refused;
+  // false when closed.
+  bool Admit();
+  bool Push(Task task, ControlRef control);
+  // Blocks until every task of epoch <= `epoch` has ended, or `deadline`.
+  // Returns whether they all ended.
+  bool AwaitEpoch(uint64_t epoch, std::optional<Clock::time_point> deadline);
+
+  const int num_workers_;
+  const bool record_timings_;
   std::unique_ptr<caf::actor_system_config> config_;
   std::unique_ptr<caf::actor_system> system_;
   std::shared_ptr<TaskInbox> inbox_;
   std::shared_ptr<QueueCounters> counters_;
-  std::vector<caf::actor> workers_;
+  std::shared_ptr<TaskReporter> reporter_;
+  std::shared_ptr<Admission> admission_;
+  std::shared_ptr<std::atomic<bool>> prune_requested_;
+  std::shared_ptr<WorkerHandles> workers_;
   caf::actor supervisor_;
+  std::shared_ptr<Link> link_;
+  std::atomic<bool> paused_{false};
 
   absl::Mutex join_mu_;
   uint64_t failed_reported_ ABSL_GUARDED_BY(join_mu_) = 0;

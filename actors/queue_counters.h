@@ -1,25 +1,40 @@
-// QueueCounters: the per-worker counters behind TaskQueue::stats().
+// QueueCounters: the counters behind TaskQueue::stats().
 //
-// Each worker writes only its own counters, on its own cache line, with plain
-// release stores: counting a task costs no locked instruction and no cache
-// line ping-pong between workers. Readers sum them (see Snapshot()).
+// The hot ones are per worker: each worker writes only its own, on its own
+// cache line, with plain release stores, so counting a task costs no locked
+// instruction and no cache line ping-pong between workers. The rest (tasks
+// that ended without running, failures decided by the supervisor, restarts,
+// per-name counts) are rare events, counted with read-modify-writes or under
+// a mutex. Readers sum everything (Snapshot()).
 #ifndef TASKQUEUE_ACTORS_QUEUE_COUNTERS_H_
 #define TASKQUEUE_ACTORS_QUEUE_COUNTERS_H_
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
+#include <map>
 #include <memory>
+#include <string>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
+#include "actors/latency_histogram.h"
 #include "actors/task_inbox.h"
 #include "taskqueue/stats.h"
+#include "taskqueue/task_handle.h"
 
 namespace taskqueue::internal {
 
 // One worker's counters. Written by that worker's thread only.
 struct alignas(64) WorkerCounters {
+  // Attempts started, and how each ended on the worker.
   std::atomic<uint64_t> started{0};
   std::atomic<uint64_t> completed{0};
   std::atomic<uint64_t> failed{0};
+  std::atomic<uint64_t> retried{0};
+  // Null unless QueueOptions::record_timings.
+  std::unique_ptr<LatencyHistogram> queue_wait;
+  std::unique_ptr<LatencyHistogram> run_time;
 
   // Single writer: a load and a store, not a read-modify-write.
   static void Increment(std::atomic<uint64_t>& counter) {
@@ -30,23 +45,49 @@ struct alignas(64) WorkerCounters {
 
 class QueueCounters {
  public:
-  explicit QueueCounters(int num_workers)
-      : num_workers_(num_workers),
-        workers_(std::make_unique<WorkerCounters[]>(num_workers)) {}
+  QueueCounters(int num_workers, bool record_timings);
 
   WorkerCounters& worker(int index) { return workers_[index]; }
+  bool record_timings() const { return record_timings_; }
 
-  // Thread-safe, non-blocking. Reads the finished counts first, then the
-  // started ones, then `inbox.submitted()`: a task is submitted before it
-  // starts and starts before it finishes, so reading in the opposite order
-  // of those events keeps every difference non-negative.
-  Stats Snapshot(const TaskInbox& inbox) const;
+  // A task ended without running (`why` is kCancelled, kDropped, kCoalesced
+  // or kExpired). Thread-safe.
+  void CountUnrun(TaskState why, const std::string& name);
+  // An attempt that started on a worker ended elsewhere (its worker died):
+  // `retried` says whether the task will run again. Thread-safe.
+  void CountAttemptLost(bool retried);
+  // A task failed for good outside a worker's attempt (a retry that shutdown
+  // cancelled, a worker that died on its last attempt). Thread-safe.
+  void CountFailedElsewhere(const std::string& name);
+  void CountRestart(int worker);
+  // Named tasks' counts. Thread-safe.
+  void CountNamed(const std::string& name, uint64_t NameStats::*field);
 
+  // Thread-safe, non-blocking but for the mutex of the per-name counts.
+  // Reads what ends tasks first, then what starts attempts, then
+  // `inbox.submitted()`: each event happens after the ones it follows, so
+  // reading in the opposite order keeps every difference non-negative.
+  Stats Snapshot(const TaskInbox& inbox, bool paused) const;
+
+  // Tasks failed for good so far (for JoinResult).
   uint64_t failed() const;
 
  private:
   int num_workers_;
+  bool record_timings_;
   std::unique_ptr<WorkerCounters[]> workers_;
+
+  std::atomic<uint64_t> cancelled_{0};
+  std::atomic<uint64_t> dropped_{0};
+  std::atomic<uint64_t> coalesced_{0};
+  std::atomic<uint64_t> expired_{0};
+  std::atomic<uint64_t> failed_elsewhere_{0};
+  std::atomic<uint64_t> attempts_lost_{0};
+  std::atomic<uint64_t> retried_elsewhere_{0};
+  std::unique_ptr<std::atomic<uint64_t>[]> restarts_;
+
+  mutable absl::Mutex names_mu_;
+  std::map<std::string, NameStats> names_ ABSL_GUARDED_BY(names_mu_);
 };
 
 }  // namespace taskqueue::internal

@@ -17,6 +17,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <limits>
 #include <vector>
 
 #include "actors/queued_task.h"
@@ -25,8 +26,12 @@ namespace taskqueue::internal {
 
 class TaskBatch {
  public:
-  explicit TaskBatch(std::vector<QueuedTask> tasks)
-      : tasks_(std::move(tasks)) {}
+  explicit TaskBatch(std::vector<QueuedTask> tasks, uint64_t sequence = 0)
+      : tasks_(std::move(tasks)), sequence_(sequence) {
+    for (const QueuedTask& task : tasks_) {
+      min_priority_ = std::min(min_priority_, task.priority());
+    }
+  }
 
   TaskBatch(const TaskBatch&) = delete;
   TaskBatch& operator=(const TaskBatch&) = delete;
@@ -48,6 +53,17 @@ class TaskBatch {
     }
   }
 
+  // Worker: tasks [0, n) have finished (run, or skipped as ended). Lets the
+  // supervisor tell, should the worker die, which task it died in.
+  void MarkFinished(size_t n) { finished_.store(n, std::memory_order_release); }
+  size_t finished() const { return finished_.load(std::memory_order_acquire); }
+
+  // Supervisor: tasks claimed so far (by the worker; after a Reclaim, all of
+  // them count as claimed).
+  size_t claimed() const {
+    return std::min(next_.load(std::memory_order_relaxed), tasks_.size());
+  }
+
   // Supervisor: whether a Reclaim now would take anything back.
   bool HasUnclaimed() const {
     return next_.load(std::memory_order_relaxed) < tasks_.size();
@@ -67,13 +83,24 @@ class TaskBatch {
     }
   }
 
+  // Supervisor, once the worker is done with the batch: the task at `i`
+  // (its closure is gone; its epoch and control remain).
+  const QueuedTask& at(size_t i) const { return tasks_[i]; }
+
   size_t size() const { return tasks_.size(); }
+  // Batches are numbered in the order they were handed out.
+  uint64_t sequence() const { return sequence_; }
+  // The lowest priority among the batch's tasks.
+  int min_priority() const { return min_priority_; }
 
  private:
   // Never resized after construction: the worker and the supervisor touch
   // disjoint elements concurrently.
   std::vector<QueuedTask> tasks_;
+  uint64_t sequence_;
+  int min_priority_ = std::numeric_limits<int>::max();
   std::atomic<size_t> next_{0};
+  std::atomic<size_t> finished_{0};
 };
 
 }  // namespace taskqueue::internal

@@ -1,14 +1,13 @@
 #include "actors/task_inbox.h"
 
-#include <iterator>
 #include <utility>
 
 namespace taskqueue::internal {
 
-TaskInbox::PushResult TaskInbox::Push(Task task) {
+TaskInbox::PushResult TaskInbox::Push(Task task, ControlRef control) {
   absl::MutexLock lock(&mu_);
   if (closed_) return PushResult::kClosed;
-  tasks_.push_back(QueuedTask{std::move(task), epoch_});
+  tasks_.push_back(QueuedTask{std::move(task), epoch_, std::move(control)});
   // Under the lock, so that a join's EndEpoch() orders after this count, and
   // so a plain store suffices: no other writer can interleave.
   submitted_.store(submitted_.load(std::memory_order_relaxed) + 1,
@@ -29,17 +28,14 @@ uint64_t TaskInbox::Close() {
   return epoch_++;
 }
 
-void TaskInbox::DrainInto(std::deque<QueuedTask>& out) {
+std::vector<QueuedTask>& TaskInbox::Drain() {
   // Swapping with the emptied buffer of the previous drain hands producers
   // a vector that already has capacity: no reallocation in steady state.
   drain_buffer_.clear();
-  {
-    absl::MutexLock lock(&mu_);
-    drain_buffer_.swap(tasks_);
-    supervisor_told_ = false;
-  }
-  out.insert(out.end(), std::make_move_iterator(drain_buffer_.begin()),
-             std::make_move_iterator(drain_buffer_.end()));
+  absl::MutexLock lock(&mu_);
+  drain_buffer_.swap(tasks_);
+  supervisor_told_ = false;
+  return drain_buffer_;
 }
 
 bool TaskInbox::closed() const {

@@ -17,7 +17,6 @@
 
 #include <atomic>
 #include <cstdint>
-#include <deque>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
@@ -38,7 +37,8 @@ class TaskInbox {
     kClosed,
   };
 
-  PushResult Push(Task task);
+  // `control` is null for a plain add_task.
+  PushResult Push(Task task, ControlRef control = ControlRef());
 
   // Ends the current epoch and returns it: tasks pushed before this call have
   // an epoch <= the result, tasks pushed after it a greater one.
@@ -48,10 +48,11 @@ class TaskInbox {
   // finished, every task the inbox ever took has finished.
   uint64_t Close();
 
-  // Moves every queued task to the back of `out`, in the order pushed, and
-  // re-arms the wake-up: the next Push asks for a drain_atom again. Only one
+  // Takes every queued task, in the order pushed, and re-arms the wake-up:
+  // the next Push asks for a drain_atom again. The caller moves the tasks out
+  // of the returned vector, which stays valid until the next Drain. Only one
   // thread (the supervisor's) may drain.
-  void DrainInto(std::deque<QueuedTask>& out);
+  std::vector<QueuedTask>& Drain();
 
   bool closed() const;
 

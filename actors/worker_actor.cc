@@ -1,6 +1,6 @@
 #include "actors/worker_actor.h"
 
-#include <cstdio>
+#include <chrono>
 #include <exception>
 #include <utility>
 
@@ -12,59 +12,117 @@
 namespace taskqueue::internal {
 namespace {
 
+using Clock = std::chrono::steady_clock;
+
 thread_local const void* current_queue = nullptr;
 
-void ReportFailure(const WorkerContext& context, const TaskFailure& failure) {
+// One worker's view: where it counts, whom it reports to.
+struct Worker {
+  caf::event_based_actor* self;
+  int32_t index;
+  const WorkerContext& context;
+  WorkerCounters& counters;
+  caf::actor supervisor;
+};
+
+void RunPlain(Task task, const Worker& w) {
+  WorkerCounters::Increment(w.counters.started);
   try {
-    context.on_error(failure);
+    std::move(task)();
+    WorkerCounters::Increment(w.counters.completed);
   } catch (...) {
-    std::fprintf(stderr,
-                 "taskqueue: on_error threw while reporting a task failure "
-                 "(%s); its exception was dropped\n",
-                 failure.description.c_str());
+    WorkerCounters::Increment(w.counters.failed);
+    w.context.reporter->Failed(w.index, nullptr,
+                               TaskFailure::FromCurrentException());
   }
 }
 
-void RunTask(Task task, const WorkerContext& context,
-             WorkerCounters& counters) {
-  try {
-    TaskOutcome outcome = std::move(task)();
-    WorkerCounters::Increment(outcome == TaskOutcome::kCompleted
-                                  ? counters.completed
-                                  : counters.failed);
-  } catch (...) {
-    WorkerCounters::Increment(counters.failed);
-    ReportFailure(context, TaskFailure::FromCurrentException());
+// The attempt threw. Back to the supervisor for another attempt, or the end.
+void AttemptFailed(QueuedTask& queued, int attempt, const Worker& w) {
+  TaskControl& control = *queued.control;
+  TaskFailure failure = TaskFailure::FromCurrentException();
+  failure.attempts = attempt;
+  if (attempt < control.options.max_attempts && control.make_attempt &&
+      !control.stop.stop_requested()) {
+    control.last_failure = failure.exception;
+    if (w.context.admission) w.context.admission->ForceEnter();
+    WorkerCounters::Increment(w.counters.retried);
+    // From here a handle may cancel it again.
+    control.state.store(TaskState::kQueued, std::memory_order_release);
+    HandOffTo(w.supervisor);
+    w.self->send(w.supervisor, retry_atom::value, queued.control, queued.epoch);
+    return;
   }
+  control.make_attempt = nullptr;
+  control.state.store(TaskState::kFailed, std::memory_order_release);
+  WorkerCounters::Increment(w.counters.failed);
+  w.context.reporter->Failed(w.index, &control, failure);
 }
 
-// Returns how many tasks it ran: the batch's first ones (task_batch.h).
-uint64_t RunBatch(TaskBatch& batch, const WorkerContext& context,
-                  WorkerCounters& counters) {
-  current_queue = context.queue;
-  uint64_t ran = 0;
+void RunControlled(QueuedTask& queued, const Worker& w) {
+  TaskControl& control = *queued.control;
+  const auto& deadline = control.options.deadline;
+  Clock::time_point start =
+      deadline || w.counters.run_time ? Clock::now() : Clock::time_point();
+  if (deadline && start > *deadline) {
+    if (control.Leave(TaskState::kExpired)) {
+      w.context.reporter->EndedUnrun(&control, TaskState::kExpired);
+    }
+    return;
+  }
+  // Lost the race to a cancel, a coalescing newcomer...: not ours to run.
+  if (!control.Leave(TaskState::kRunning)) return;
+  int attempt = control.attempts.fetch_add(1, std::memory_order_acq_rel) + 1;
+  WorkerCounters::Increment(w.counters.started);
+  if (w.counters.queue_wait) {
+    w.counters.queue_wait->Record(start - control.queued_at);
+  }
+  w.context.reporter->Started(w.index, &control, attempt);
+  try {
+    Task task = std::move(queued.task);
+    std::move(task)();
+    control.make_attempt = nullptr;
+    control.state.store(TaskState::kCompleted, std::memory_order_release);
+    WorkerCounters::Increment(w.counters.completed);
+    w.context.reporter->Completed(w.index, &control, attempt);
+  } catch (...) {
+    AttemptFailed(queued, attempt, w);
+  }
+  if (w.counters.run_time) w.counters.run_time->Record(Clock::now() - start);
+}
+
+// Returns how many tasks it claimed: the batch's first ones (task_batch.h).
+uint64_t RunBatch(TaskBatch& batch, const Worker& w) {
+  current_queue = w.context.queue;
+  uint64_t claimed = 0;
   while (QueuedTask* queued = batch.Claim()) {
-    WorkerCounters::Increment(counters.started);
-    ++ran;
+    ++claimed;
+    if (w.context.admission) w.context.admission->Leave();
     // Moved out so that the task's captures are destroyed here, on the
     // worker, as soon as it has run.
-    RunTask(std::move(queued->task), context, counters);
+    if (queued->control) {
+      RunControlled(*queued, w);
+    } else {
+      RunPlain(std::move(queued->task), w);
+    }
+    batch.MarkFinished(claimed);
   }
-  return ran;
+  return claimed;
 }
 
 }  // namespace
 
 caf::behavior worker_actor(caf::event_based_actor* self, int32_t index,
                            std::shared_ptr<const WorkerContext> context) {
-  WorkerCounters& counters = context->counters->worker(index);
+  WorkerCounters& counters = context->reporter->counters().worker(index);
   return {
       [self, index, context, &counters](run_atom, const TaskBatchPtr& batch) {
         TakeOver(self);
-        uint64_t ran = RunBatch(*batch, *context, counters);
-        auto supervisor = caf::actor_cast<caf::actor>(self->current_sender());
-        HandOffTo(supervisor);
-        self->send(supervisor, done_atom::value, index, ran);
+        Worker w{self, index, *context, counters,
+                 caf::actor_cast<caf::actor>(self->current_sender())};
+        uint64_t claimed = RunBatch(*batch, w);
+        HandOffTo(w.supervisor);
+        self->send(w.supervisor, done_atom::value, index, claimed);
       },
   };
 }

@@ -1,22 +1,26 @@
 // The worker actor: runs the task batches the supervisor sends it and reports
-// each one done. It makes no decisions; the supervisor owns all policy.
+// each one done. It makes no decisions; the supervisor owns all policy. For a
+// task with a control block it only carries out what the block says: it does
+// not start a task someone else already ended, lets an expired one expire, and
+// hands a failed attempt with attempts left back to the supervisor.
 //
 // Spawn it detached (`caf::detached`): tasks block, and a blocked task must
 // hold up only its own worker thread, never CAF's scheduler threads, the
 // supervisor or the other workers.
 //
-// A task that throws (anything) is caught here: counted as failed, handed to
-// `on_error`, and the worker goes on with the next task.
+// A task that throws (anything) is caught here: retried, or counted as failed
+// and handed to its future or `on_error`; the worker goes on with the next
+// task.
 #ifndef TASKQUEUE_ACTORS_WORKER_ACTOR_H_
 #define TASKQUEUE_ACTORS_WORKER_ACTOR_H_
 
 #include <cstdint>
-#include <functional>
 #include <memory>
 
+#include "actors/admission.h"
 #include "actors/queue_counters.h"
+#include "actors/task_reporter.h"
 #include "caf/event_based_actor.hpp"
-#include "taskqueue/task_failure.h"
 
 namespace taskqueue::internal {
 
@@ -25,8 +29,9 @@ struct WorkerContext {
   // Identifies the queue: tasks find out whether they run on one of its
   // workers (RunningOnWorkerOf) to refuse a join that would wait for itself.
   const void* queue = nullptr;
-  std::shared_ptr<QueueCounters> counters;
-  std::function<void(const TaskFailure&)> on_error;
+  std::shared_ptr<TaskReporter> reporter;
+  // Null for an unbounded queue.
+  std::shared_ptr<Admission> admission;
 };
 
 caf::behavior worker_actor(caf::event_based_actor* self, int32_t index,

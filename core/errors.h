@@ -14,10 +14,23 @@
 //
 // Both derive from `std::logic_error`: each means that the calling code has a
 // bug, not that a retry could succeed.
+//
+//   * `QueueFullError` (a `std::runtime_error`): a bounded queue
+//     (`QueueOptions::max_queued`) is full, and its overflow policy rejects
+//     (kReject) or the producer's wait ran out (kBlock with block_timeout).
+//     The task was not queued; adding it again later may succeed.
+//
+// A task that never ran completes its `submit()` future with a
+// `TaskNotRunError`, one subclass per reason, so a caller can catch them all
+// or one: TaskCancelledError, TaskDroppedError, TaskCoalescedError,
+// TaskExpiredError.
 #ifndef TASKQUEUE_CORE_ERRORS_H_
 #define TASKQUEUE_CORE_ERRORS_H_
 
 #include <stdexcept>
+#include <string>
+
+#include "taskqueue/task_state.h"
 
 namespace taskqueue {
 
@@ -33,6 +46,55 @@ class JoinFromTaskError : public std::logic_error {
       : std::logic_error(std::string("taskqueue: ") + call +
                          " called from one of the queue's own tasks would "
                          "wait for itself") {}
+};
+
+class QueueFullError : public std::runtime_error {
+ public:
+  explicit QueueFullError(const std::string& why)
+      : std::runtime_error("taskqueue: queue full: " + why) {}
+};
+
+// Why a task never ran: state() is one of kCancelled, kDropped, kCoalesced,
+// kExpired.
+class TaskNotRunError : public std::runtime_error {
+ public:
+  TaskState state() const { return state_; }
+
+ protected:
+  TaskNotRunError(TaskState state, const char* what)
+      : std::runtime_error(what), state_(state) {}
+
+ private:
+  TaskState state_;
+};
+
+class TaskCancelledError : public TaskNotRunError {
+ public:
+  TaskCancelledError()
+      : TaskNotRunError(TaskState::kCancelled,
+                        "taskqueue: task cancelled before it started") {}
+};
+
+class TaskDroppedError : public TaskNotRunError {
+ public:
+  TaskDroppedError()
+      : TaskNotRunError(TaskState::kDropped,
+                        "taskqueue: task dropped from a full queue") {}
+};
+
+class TaskCoalescedError : public TaskNotRunError {
+ public:
+  TaskCoalescedError()
+      : TaskNotRunError(TaskState::kCoalesced,
+                        "taskqueue: task replaced by a newer task with its "
+                        "coalesce_key") {}
+};
+
+class TaskExpiredError : public TaskNotRunError {
+ public:
+  TaskExpiredError()
+      : TaskNotRunError(TaskState::kExpired,
+                        "taskqueue: task not started by its deadline") {}
 };
 
 }  // namespace taskqueue

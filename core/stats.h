@@ -1,29 +1,91 @@
 // A snapshot of a TaskQueue's counters, from `TaskQueue::stats()`.
 //
-// Every task is counted once in `submitted` when it is accepted, then moves
-// from `queued` to `running` to exactly one of `completed` or `failed`. The
-// fields are read one after another while workers go on, so a snapshot taken
-// while tasks run is approximate, but it is never inconsistent: `completed +
-// failed + running + queued == submitted` holds in every snapshot, and after a
-// `join()` that covers every task, `completed + failed == submitted`.
+// Every task is counted once in `submitted` when it is accepted, waits in
+// `queued` (also while delayed or between retries), is `running` during an
+// attempt, and ends in exactly one of completed, failed, cancelled, dropped,
+// coalesced or expired. So, once the queue is quiet (after a join that covers
+// every task):
+//
+//   submitted == completed + failed + cancelled + dropped + coalesced +
+//                expired + running + queued
+//
+// Fields are read one after another while workers go on, so a snapshot taken
+// while tasks move is approximate (never negative), and exact when quiet.
+//
+//   taskqueue::Stats s = q.stats();
+//   std::printf("%llu done, %llu waiting, p99 wait %lld us\n",
+//               s.completed, s.queued, s.queue_wait.p99.count() / 1000);
 #ifndef TASKQUEUE_CORE_STATS_H_
 #define TASKQUEUE_CORE_STATS_H_
 
+#include <chrono>
 #include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
 
 namespace taskqueue {
+
+// A latency distribution. Values are upper bounds of the histogram bucket the
+// percentile falls in (buckets are 1/8 of a power of two wide: at most 12.5%
+// high). All zero when nothing was recorded.
+struct Percentiles {
+  uint64_t count = 0;
+  std::chrono::nanoseconds p50{0};
+  std::chrono::nanoseconds p90{0};
+  std::chrono::nanoseconds p99{0};
+  std::chrono::nanoseconds max{0};
+};
+
+struct WorkerStats {
+  uint64_t completed = 0;
+  uint64_t failed = 0;
+  // Times this worker's actor died and the supervisor started a new one.
+  uint64_t restarts = 0;
+};
+
+// Counters of the tasks with one TaskOptions::name.
+struct NameStats {
+  uint64_t submitted = 0;
+  uint64_t completed = 0;
+  uint64_t failed = 0;
+  // Cancelled, dropped, coalesced or expired.
+  uint64_t not_run = 0;
+};
 
 struct Stats {
   // Tasks accepted by `add_task()` and `submit()`.
   uint64_t submitted = 0;
   // Tasks that returned normally.
   uint64_t completed = 0;
-  // Tasks that threw, whether the exception went to `on_error` or to a future.
+  // Tasks that threw on their last attempt, whether the exception went to
+  // `on_error` or to a future.
   uint64_t failed = 0;
-  // Tasks accepted but not yet started.
+  // Tasks that never ran, by reason (see TaskState).
+  uint64_t cancelled = 0;
+  uint64_t dropped = 0;
+  uint64_t coalesced = 0;
+  uint64_t expired = 0;
+  // Tasks accepted but not running and not ended: waiting for a worker, a
+  // delay, or a retry.
   uint64_t queued = 0;
-  // Tasks started and not yet finished.
+  // Tasks in an attempt now.
   uint64_t running = 0;
+  // Attempts that threw and were scheduled to run again.
+  uint64_t retried = 0;
+  // Worker actors that died and were replaced.
+  uint64_t restarts = 0;
+  bool paused = false;
+
+  // Index i: worker i.
+  std::vector<WorkerStats> workers;
+  // Named tasks only.
+  std::map<std::string, NameStats> by_name;
+
+  // From add to start of each attempt, and the attempts' run times. Recorded
+  // only with QueueOptions::record_timings.
+  Percentiles queue_wait;
+  Percentiles run_time;
 };
 
 }  // namespace taskqueue

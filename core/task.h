@@ -1,10 +1,14 @@
-// The type-erased task that flows from `TaskQueue::add_task()` to a worker.
-// Internal to taskqueue: users pass plain callables and arguments.
+// The type-erased task that flows from `TaskQueue::add_task()` to a worker,
+// and how the callable and its arguments are packed into it. Internal to
+// taskqueue: users pass plain callables and arguments.
 #ifndef TASKQUEUE_CORE_TASK_H_
 #define TASKQUEUE_CORE_TASK_H_
 
 #include <functional>
 #include <future>
+#include <memory>
+#include <stdexcept>
+#include <stop_token>
 #include <type_traits>
 #include <utility>
 
@@ -12,65 +16,96 @@
 
 namespace taskqueue::internal {
 
-// How a task ended, when it ended without throwing to the worker.
-enum class TaskOutcome {
-  kCompleted,
-  // It threw, and the exception is already in the task's future.
-  kFailedIntoFuture,
-};
+// One attempt: runs at most once (rvalue-qualified) and owns its callable and
+// arguments. What it throws reaches the worker, which counts the failure,
+// retries it, or hands it to on_error or the task's future.
+using Task = absl::AnyInvocable<void() &&>;
 
-// Runs at most once (rvalue-qualified) and owns its callable and arguments.
-// A task that throws an exception lets it reach the worker, which counts it
-// as failed and hands it to `on_error`.
-using Task = absl::AnyInvocable<TaskOutcome() &&>;
+// Like std::jthread: a callable that takes a std::stop_token first gets one.
+template <class F, class... Args>
+inline constexpr bool kTakesStopToken =
+    std::is_invocable_v<std::decay_t<F>, std::stop_token,
+                        std::decay_t<Args>...>;
 
 template <class F, class... Args>
-using TaskResult = std::invoke_result_t<std::decay_t<F>, std::decay_t<Args>...>;
+decltype(auto) InvokeTask(F&& f, std::stop_token token, Args&&... args) {
+  if constexpr (kTakesStopToken<F, Args...>) {
+    return std::invoke(std::forward<F>(f), std::move(token),
+                       std::forward<Args>(args)...);
+  } else {
+    return std::invoke(std::forward<F>(f), std::forward<Args>(args)...);
+  }
+}
 
 template <class F, class... Args>
 constexpr void CheckInvocable() {
-  static_assert(std::is_invocable_v<std::decay_t<F>, std::decay_t<Args>...>,
-                "taskqueue: the task cannot be called with these arguments "
-                "(they are stored as copies and passed as rvalues, as "
-                "std::thread does; use std::ref to pass a reference)");
+  static_assert(
+      kTakesStopToken<F, Args...> ||
+          std::is_invocable_v<std::decay_t<F>, std::decay_t<Args>...>,
+      "taskqueue: the task cannot be called with these arguments (they are "
+      "stored as copies and passed as rvalues, as std::thread does; use "
+      "std::ref to pass a reference)");
 }
 
-// Decay-copies `f` and `args` into the task and calls f with them as rvalues
-// when it runs, as std::thread does. The result, if any, is discarded.
+template <class F, class... Args>
+using TaskResult =
+    decltype(InvokeTask(std::declval<std::decay_t<F>>(), std::stop_token(),
+                        std::declval<std::decay_t<Args>>()...));
+
+// Where an attempt's result goes: nowhere (add_task) or a promise (submit).
+struct DiscardResult {};
+template <class R>
+using PromiseSink = std::shared_ptr<std::promise<R>>;
+
+// Decay-copies `f` and `args` into an attempt that calls f with them as
+// rvalues, as std::thread does, and hands the result to `sink`.
+template <class Sink, class F, class... Args>
+Task MakeAttempt(Sink sink, std::stop_token token, F&& f, Args&&... args) {
+  CheckInvocable<F, Args...>();
+  return
+      [sink = std::move(sink), token = std::move(token), f = std::forward<F>(f),
+       ... args = std::forward<Args>(args)]() mutable {
+        if constexpr (std::is_same_v<Sink, DiscardResult>) {
+          InvokeTask(std::move(f), std::move(token), std::move(args)...);
+        } else if constexpr (std::is_void_v<TaskResult<F, Args...>>) {
+          InvokeTask(std::move(f), std::move(token), std::move(args)...);
+          sink->set_value();
+        } else {
+          sink->set_value(
+              InvokeTask(std::move(f), std::move(token), std::move(args)...));
+        }
+      };
+}
+
+// A plain add_task: no handle, no stop ever requested.
 template <class F, class... Args>
 Task MakeTask(F&& f, Args&&... args) {
-  CheckInvocable<F, Args...>();
-  return [f = std::forward<F>(f),
-          ... args = std::forward<Args>(args)]() mutable -> TaskOutcome {
-    std::invoke(std::move(f), std::move(args)...);
-    return TaskOutcome::kCompleted;
-  };
+  return MakeAttempt(DiscardResult{}, std::stop_token(), std::forward<F>(f),
+                     std::forward<Args>(args)...);
 }
 
-// Like MakeTask, but the result or the exception goes to the returned future.
-template <class F, class... Args>
-std::pair<Task, std::future<TaskResult<F, Args...>>> MakeFutureTask(
-    F&& f, Args&&... args) {
-  CheckInvocable<F, Args...>();
-  using R = TaskResult<F, Args...>;
-  std::promise<R> promise;
-  std::future<R> future = promise.get_future();
-  Task task = [promise = std::move(promise), f = std::forward<F>(f),
-               ... args = std::forward<Args>(args)]() mutable -> TaskOutcome {
-    try {
-      if constexpr (std::is_void_v<R>) {
-        std::invoke(std::move(f), std::move(args)...);
-        promise.set_value();
-      } else {
-        promise.set_value(std::invoke(std::move(f), std::move(args)...));
-      }
-      return TaskOutcome::kCompleted;
-    } catch (...) {
-      promise.set_exception(std::current_exception());
-      return TaskOutcome::kFailedIntoFuture;
-    }
-  };
-  return {std::move(task), std::move(future)};
+// The first attempt of a task with `max_attempts`; when that is above 1, also
+// `*make_attempt`, which builds each further attempt from fresh copies.
+template <class Sink, class F, class... Args>
+Task MakeAttempts(int max_attempts, absl::AnyInvocable<Task()>* make_attempt,
+                  Sink sink, std::stop_token token, F&& f, Args&&... args) {
+  if (max_attempts <= 1) {
+    return MakeAttempt(std::move(sink), std::move(token), std::forward<F>(f),
+                       std::forward<Args>(args)...);
+  }
+  if constexpr (std::is_copy_constructible_v<std::decay_t<F>> &&
+                (std::is_copy_constructible_v<std::decay_t<Args>> && ...)) {
+    *make_attempt = [sink = std::move(sink), token = std::move(token),
+                     f = std::forward<F>(f),
+                     ... args = std::forward<Args>(args)]() {
+      return MakeAttempt(sink, token, f, args...);
+    };
+    return (*make_attempt)();
+  } else {
+    throw std::invalid_argument(
+        "taskqueue: max_attempts > 1 needs a copyable callable and copyable "
+        "arguments (each attempt runs on fresh copies)");
+  }
 }
 
 }  // namespace taskqueue::internal

@@ -38,8 +38,13 @@ TaskFailure TaskFailure::FromCurrentException() {
 
 void PrintTaskFailure(const TaskFailure& failure) {
   // One fprintf call keeps concurrent failures from interleaving mid-line.
-  std::fprintf(stderr, "taskqueue: task failed: %s\n",
-               failure.description.c_str());
+  if (failure.attempts > 1) {
+    std::fprintf(stderr, "taskqueue: task failed after %d attempts: %s\n",
+                 failure.attempts, failure.description.c_str());
+  } else {
+    std::fprintf(stderr, "taskqueue: task failed: %s\n",
+                 failure.description.c_str());
+  }
 }
 
 }  // namespace taskqueue

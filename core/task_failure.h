@@ -25,6 +25,8 @@ struct TaskFailure {
   std::exception_ptr exception;
   // For people: `what()` for a `std::exception`, else the thrown type's name.
   std::string description;
+  // Attempts made: TaskOptions::max_attempts when every attempt threw.
+  int attempts = 1;
 
   // The failure for the exception being handled; call only inside a catch.
   static TaskFailure FromCurrentException();

@@ -1,5 +1,7 @@
 #include "taskqueue/taskqueue.h"
 
+#include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <stdexcept>
@@ -21,6 +23,26 @@ QueueOptions Validated(QueueOptions options) {
   }
   return options;
 }
+
+void Check(bool ok, const char* what) {
+  if (!ok) throw std::invalid_argument(std::string("taskqueue: ") + what);
+}
+
+void Validate(const TaskOptions& o) {
+  Check(o.max_attempts >= 1, "TaskOptions::max_attempts must be at least 1");
+  Check(!(o.run_after && o.run_at),
+        "TaskOptions: set run_after or run_at, not both");
+  Check(!o.run_after || o.run_after->count() >= 0,
+        "TaskOptions::run_after must not be negative");
+  const Backoff& b = o.backoff;
+  Check(b.initial_delay.count() >= 0 && b.max_delay.count() >= 0,
+        "Backoff delays must not be negative");
+  Check(b.multiplier >= 1.0, "Backoff::multiplier must be at least 1");
+  Check(b.jitter >= 0.0 && b.jitter <= 1.0,
+        "Backoff::jitter must be between 0 and 1");
+}
+
+std::atomic<uint64_t> next_task_id{1};
 
 }  // namespace
 
@@ -44,10 +66,46 @@ void TaskQueue::Enqueue(internal::Task task) {
   if (!backend_->Add(std::move(task))) throw QueueClosedError();
 }
 
+internal::ControlRef TaskQueue::NewControl(TaskOptions options) {
+  Validate(options);
+  internal::ControlRef control = internal::ControlRef::Make();
+  control->id = next_task_id.fetch_add(1, std::memory_order_relaxed);
+  control->queued_at = std::chrono::steady_clock::now();
+  if (options.run_after) {
+    control->run_at = control->queued_at + *options.run_after;
+  } else if (options.run_at) {
+    control->run_at = options.run_at;
+  }
+  control->options = std::move(options);
+  control->queue = backend_->link();
+  return control;
+}
+
+void TaskQueue::EnqueueControlled(internal::ControlRef control,
+                                  internal::Task first) {
+  if (!backend_->AddControlled(std::move(control), std::move(first))) {
+    throw QueueClosedError();
+  }
+}
+
 JoinResult TaskQueue::join() {
   if (backend_->OnOwnWorker()) throw JoinFromTaskError("join()");
   return backend_->Join();
 }
+
+JoinResult TaskQueue::join_until(
+    std::chrono::steady_clock::time_point deadline) {
+  if (backend_->OnOwnWorker()) throw JoinFromTaskError("join_until()");
+  return backend_->Join(deadline);
+}
+
+void TaskQueue::pause() { backend_->Pause(); }
+
+void TaskQueue::resume() { backend_->Resume(); }
+
+bool TaskQueue::paused() const { return backend_->paused(); }
+
+size_t TaskQueue::clear() { return backend_->Clear(); }
 
 void TaskQueue::shutdown() {
   if (backend_->OnOwnWorker()) throw JoinFromTaskError("shutdown()");

@@ -11,8 +11,25 @@
 //   }
 //   q.join();                         // every plot is written
 //
-// `submit()` returns a `std::future` for a task whose result (or exception)
-// the caller wants back.
+// `submit()` returns a future (a `std::future` with a handle) for a task whose
+// result (or exception) the caller wants back.
+//
+// Task control. Pass TaskOptions first to ask more of one task
+// (task_options.h): a name, a priority, latest-wins coalescing, a deadline, a
+// delay, retries; the returned TaskHandle cancels it. Queue-wide: a bound with
+// backpressure, an observer, timing percentiles (queue_options.h);
+// pause()/resume(), clear(), join_for(). A callable that takes a
+// std::stop_token first gets one, set when its handle cancels it while running
+// or its deadline passes:
+//
+//   q.add_task({.coalesce_key = "plot", .max_attempts = 3}, WritePlot, frame);
+//   q.add_task({.deadline = now + 1s},
+//              [](std::stop_token stop, Job job) {
+//                while (!stop.stop_requested() && job.Step()) {}
+//              },
+//              job);
+//
+// With none of these, a task costs what it did without them.
 //
 // Design. The queue is a supervisor actor (C++ Actor Framework) that hands
 // tasks to a pool of worker actors, each running tasks on a thread of its own.
@@ -35,8 +52,10 @@
 // must outlive the queue, or be owned by the tasks (they are copied in).
 //
 // Hazards.
-//   * The queue is unbounded: tasks added faster than workers finish them
-//     wait in memory.
+//   * The queue is unbounded unless QueueOptions::max_queued says otherwise:
+//     tasks added faster than workers finish them wait in memory.
+//   * A bounded queue that blocks producers (OverflowPolicy::kBlock) deadlocks
+//     when every worker runs a task that adds to the full queue.
 //   * A task that waits for another task of the same queue (through a future,
 //     say) can deadlock when every worker is doing that.
 //   * Destroying the queue from one of its own tasks cannot work (the task
@@ -44,8 +63,11 @@
 #ifndef TASKQUEUE_CORE_TASKQUEUE_H_
 #define TASKQUEUE_CORE_TASKQUEUE_H_
 
+#include <chrono>
+#include <cstddef>
 #include <future>
 #include <memory>
+#include <type_traits>
 #include <utility>
 
 #include "taskqueue/errors.h"
@@ -53,7 +75,12 @@
 #include "taskqueue/queue_options.h"
 #include "taskqueue/stats.h"
 #include "taskqueue/task.h"
+#include "taskqueue/task_control.h"
 #include "taskqueue/task_failure.h"
+#include "taskqueue/task_future.h"
+#include "taskqueue/task_handle.h"
+#include "taskqueue/task_observer.h"
+#include "taskqueue/task_options.h"
 
 namespace taskqueue {
 namespace internal {
@@ -78,33 +105,99 @@ class TaskQueue {
   // `f` and `args` are copied or moved into the task and passed to f as
   // rvalues when it runs, as std::thread does (use std::ref for a reference).
   // What f returns is discarded; what it throws goes to `on_error`.
-  // Throws QueueClosedError once `shutdown()` has begun.
+  // Throws QueueClosedError once `shutdown()` has begun, and QueueFullError
+  // when a bounded queue is full (QueueOptions::overflow); with kBlock it
+  // blocks while the queue is full.
   template <class F, class... Args>
-  void add_task(F&& f, Args&&... args) {
+  requires(!std::is_same_v<std::decay_t<F>, TaskOptions>) void add_task(
+      F&& f, Args&&... args) {
     Enqueue(
         internal::MakeTask(std::forward<F>(f), std::forward<Args>(args)...));
   }
 
-  // Like `add_task()`, but the returned future carries what f returns, or
-  // the exception f threw (which then goes to the future, not to on_error).
-  // Throws QueueClosedError once `shutdown()` has begun.
+  // Like `add_task(f, args...)`, with `options` (task_options.h), and a handle
+  // to cancel the task. Also throws std::invalid_argument for invalid options.
   template <class F, class... Args>
-  std::future<internal::TaskResult<F, Args...>> submit(F&& f, Args&&... args) {
-    auto [task, future] = internal::MakeFutureTask(std::forward<F>(f),
-                                                   std::forward<Args>(args)...);
-    Enqueue(std::move(task));
-    return std::move(future);
+  TaskHandle add_task(TaskOptions options, F&& f, Args&&... args) {
+    auto control = NewControl(std::move(options));
+    internal::Task first = internal::MakeAttempts(
+        control->options.max_attempts, &control->make_attempt,
+        internal::DiscardResult{}, control->stop.get_token(),
+        std::forward<F>(f), std::forward<Args>(args)...);
+    EnqueueControlled(control, std::move(first));
+    return TaskHandle(std::move(control));
+  }
+
+  // Like `add_task()`, but the returned future carries what f returns, or
+  // the exception f threw on its last attempt (which then goes to the future,
+  // not to on_error), or a TaskNotRunError if it never ran (errors.h).
+  template <class F, class... Args>
+  requires(!std::is_same_v<std::decay_t<F>, TaskOptions>)
+      TaskFuture<internal::TaskResult<F, Args...>> submit(F&& f,
+                                                          Args&&... args) {
+    return submit(TaskOptions(), std::forward<F>(f),
+                  std::forward<Args>(args)...);
+  }
+
+  template <class F, class... Args>
+  TaskFuture<internal::TaskResult<F, Args...>> submit(TaskOptions options,
+                                                      F&& f, Args&&... args) {
+    using R = internal::TaskResult<F, Args...>;
+    auto control = NewControl(std::move(options));
+    auto promise = std::make_shared<std::promise<R>>();
+    std::future<R> future = promise->get_future();
+    control->fail_future = [promise](std::exception_ptr error) {
+      promise->set_exception(std::move(error));
+    };
+    internal::Task first = internal::MakeAttempts(
+        control->options.max_attempts, &control->make_attempt,
+        std::move(promise), control->stop.get_token(), std::forward<F>(f),
+        std::forward<Args>(args)...);
+    EnqueueControlled(control, std::move(first));
+    return TaskFuture<R>(std::move(future), TaskHandle(std::move(control)));
   }
 
   // Blocks until every task added before this call began (by any thread) has
-  // finished. Tasks added after it began do not hold it up. Returns at once
-  // when there is nothing to wait for; may be called repeatedly and from
-  // several threads. The result counts failures since the previous join.
-  // Throws JoinFromTaskError when called from one of this queue's tasks.
+  // ended (cancelled, expired... tasks count as ended). Tasks added after it
+  // began do not hold it up. Returns at once when there is nothing to wait
+  // for; may be called repeatedly and from several threads, also while paused
+  // (then it waits for resume()). The result counts failures since the
+  // previous join. Throws JoinFromTaskError when called from one of this
+  // queue's tasks.
   JoinResult join();
 
+  // Like `join()`, but gives up at `deadline` (or after `timeout`): the
+  // result's `complete` says whether everything finished. Tasks are not
+  // affected by the timeout. Also counts failures since the previous join.
+  JoinResult join_until(std::chrono::steady_clock::time_point deadline);
+  template <class Rep, class Period>
+  JoinResult join_for(std::chrono::duration<Rep, Period> timeout) {
+    return join_until(
+        std::chrono::steady_clock::now() +
+        std::chrono::ceil<std::chrono::steady_clock::duration>(timeout));
+  }
+
+  // Stops starting tasks: queued tasks wait (including tasks handed to a
+  // worker but not yet started), running ones finish. When pause() returns,
+  // no task starts until resume(). Tasks can still be added, cancelled,
+  // coalesced and expire meanwhile. Blocks for a message round trip to the
+  // supervisor. Idempotent.
+  void pause();
+  // Starts dispatching again. Idempotent.
+  void resume();
+  bool paused() const;
+
+  // Cancels every task that has not started (delayed ones and retries in
+  // backoff included), as TaskHandle::cancel() would; running tasks go on.
+  // Returns how many were cancelled. Blocks for a message round trip to the
+  // supervisor.
+  size_t clear();
+
   // Stops accepting tasks (add_task and submit throw QueueClosedError from
-  // then on, in tasks too), then blocks until every accepted task has
+  // then on, in tasks too, and producers blocked on a full queue get it
+  // too), resumes a paused queue, ends every task still waiting for its
+  // delay as cancelled and every retry in backoff as failed (shutdown does
+  // not wait out timers), then blocks until every other accepted task has
   // finished and stops the workers. Idempotent; concurrent calls all return
   // once the queue is stopped. Throws JoinFromTaskError from the queue's own
   // tasks.
@@ -117,6 +210,10 @@ class TaskQueue {
 
  private:
   void Enqueue(internal::Task task);
+  // Validates `options` (std::invalid_argument) and links the task to this
+  // queue.
+  internal::ControlRef NewControl(TaskOptions options);
+  void EnqueueControlled(internal::ControlRef control, internal::Task first);
 
   std::unique_ptr<internal::ActorBackend> backend_;
 };

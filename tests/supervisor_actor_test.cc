@@ -3,15 +3,22 @@
 // and the test decides which tasks "run" and when each batch is reported done.
 #include "actors/supervisor_actor.h"
 
+#include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <cstdint>
+#include <future>
 #include <memory>
 #include <vector>
 
 #include "actors/messages.h"
+#include "actors/queue_counters.h"
 #include "actors/task_inbox.h"
+#include "actors/task_reporter.h"
 #include "caf/actor_system.hpp"
 #include "caf/actor_system_config.hpp"
 #include "caf/event_based_actor.hpp"
+#include "caf/exit_reason.hpp"
 #include "caf/scheduler/test_coordinator.hpp"
 #include "caf/send.hpp"
 #include "gmock/gmock.h"
@@ -30,11 +37,9 @@ caf::behavior stand_in_worker(caf::event_based_actor*,
   }};
 }
 
-caf::behavior join_client(caf::event_based_actor* self, caf::actor supervisor,
-                          uint64_t epoch, std::shared_ptr<bool> answered) {
-  self->request(supervisor, caf::infinite, join_atom::value, epoch)
-      .then([answered](caf::ok_atom) { *answered = true; });
-  return {[](caf::ok_atom) {}};
+// Whether the supervisor has fulfilled `reply`.
+bool Answered(const std::shared_future<void>& reply) {
+  return reply.wait_for(std::chrono::seconds(0)) == std::future_status::ready;
 }
 
 struct TestingConfig : caf::actor_system_config {
@@ -49,16 +54,38 @@ class SupervisorActorTest : public ::testing::Test {
       received_.push_back(std::make_shared<Batches>());
       handles.push_back(sys_.spawn(stand_in_worker, received_.back()));
     }
-    supervisor_ = sys_.spawn(supervisor_actor, inbox_, handles);
+    worker_handles_ = handles;
+    // A replacement records its batches where its predecessor did.
+    auto respawn = [this](int32_t index) {
+      ++respawned_;
+      received_[index] = std::make_shared<Batches>();
+      return sys_.spawn(stand_in_worker, received_[index]);
+    };
+    supervisor_ = sys_.spawn(
+        supervisor_actor,
+        SupervisorContext{
+            .inbox = inbox_,
+            .reporter = std::make_shared<TaskReporter>(
+                counters_,
+                [this](const TaskFailure& f) { failures_.push_back(f); },
+                nullptr),
+            .respawn_worker = respawn,
+            .prune_requested = std::make_shared<std::atomic<bool>>(false),
+        },
+        handles);
     sched_.run();
   }
 
   // Queues a task that records `id` in ran_ when it runs.
   void Push(int id) {
-    inbox_->Push([this, id] {
-      ran_.push_back(id);
-      return TaskOutcome::kCompleted;
-    });
+    inbox_->Push([this, id] { ran_.push_back(id); });
+  }
+
+  // Like Push, with a control block carrying `priority`.
+  void PushWithPriority(int id, int priority) {
+    ControlRef control = ControlRef::Make();
+    control->options.priority = priority;
+    inbox_->Push([this, id] { ran_.push_back(id); }, std::move(control));
   }
 
   void Drain() {
@@ -72,8 +99,11 @@ class SupervisorActorTest : public ::testing::Test {
     while (ran < count) {
       QueuedTask* queued = batch->Claim();
       if (queued == nullptr) break;
-      std::move(queued->task)();
+      if (!queued->control || queued->control->Leave(TaskState::kRunning)) {
+        std::move(queued->task)();
+      }
       ++ran;
+      batch->MarkFinished(ran);
     }
     return ran;
   }
@@ -92,9 +122,10 @@ class SupervisorActorTest : public ::testing::Test {
     }
   }
 
-  std::shared_ptr<bool> Join(uint64_t epoch) {
-    auto answered = std::make_shared<bool>(false);
-    sys_.spawn(join_client, supervisor_, epoch, answered);
+  std::shared_future<void> Join(uint64_t epoch) {
+    auto reply = std::make_shared<std::promise<void>>();
+    std::shared_future<void> answered = reply->get_future().share();
+    caf::anon_send(supervisor_, join_atom::value, epoch, reply);
     sched_.run();
     return answered;
   }
@@ -104,6 +135,11 @@ class SupervisorActorTest : public ::testing::Test {
   caf::scheduler::test_coordinator& sched_ =
       dynamic_cast<caf::scheduler::test_coordinator&>(sys_.scheduler());
   std::shared_ptr<TaskInbox> inbox_ = std::make_shared<TaskInbox>();
+  std::shared_ptr<QueueCounters> counters_ =
+      std::make_shared<QueueCounters>(4, /*record_timings=*/false);
+  std::vector<TaskFailure> failures_;
+  int respawned_ = 0;
+  std::vector<caf::actor> worker_handles_;
   std::vector<std::shared_ptr<Batches>> received_;
   caf::actor supervisor_;
   std::vector<int> ran_;
@@ -161,11 +197,11 @@ TEST_F(SupervisorActorTest, JoinWaitsForTheStuckTaskThenAnswers) {
   auto answered = Join(epoch);
   RunTasks((*received_[0])[0], 1);
   RunWorkerDry(1);
-  EXPECT_FALSE(*answered);
+  EXPECT_FALSE(Answered(answered));
   // Worker 0 finishes its stuck task and reports each of its batches.
   ReportDone(0, 1);
   ReportDone(0, 0);
-  EXPECT_TRUE(*answered);
+  EXPECT_TRUE(Answered(answered));
 }
 
 TEST_F(SupervisorActorTest, JoinIgnoresTasksOfLaterEpochs) {
@@ -176,15 +212,15 @@ TEST_F(SupervisorActorTest, JoinIgnoresTasksOfLaterEpochs) {
   auto answered = Join(epoch);
   ASSERT_EQ(received_[0]->size(),
             2);  // One task per batch: 2 waiting, 2 slots.
-  EXPECT_FALSE(*answered);
+  EXPECT_FALSE(Answered(answered));
   ReportDone(0, RunTasks((*received_[0])[0]));
-  EXPECT_TRUE(*answered);
+  EXPECT_TRUE(Answered(answered));
   EXPECT_THAT(ran_, ElementsAre(1));  // Task 2 has not run, and need not.
 }
 
 TEST_F(SupervisorActorTest, JoinWithNothingOutstandingIsAnsweredAtOnce) {
   Start(3);
-  EXPECT_TRUE(*Join(inbox_->EndEpoch()));
+  EXPECT_TRUE(Answered(Join(inbox_->EndEpoch())));
 }
 
 TEST_F(SupervisorActorTest, ReportsFromUnknownWorkersChangeNothing) {
@@ -194,9 +230,63 @@ TEST_F(SupervisorActorTest, ReportsFromUnknownWorkersChangeNothing) {
   auto answered = Join(inbox_->EndEpoch());
   ReportDone(7, 1);
   ReportDone(-1, 1);
-  EXPECT_FALSE(*answered);
+  EXPECT_FALSE(Answered(answered));
   ReportDone(0, RunTasks((*received_[0])[0]));
-  EXPECT_TRUE(*answered);
+  EXPECT_TRUE(Answered(answered));
+}
+
+TEST_F(SupervisorActorTest, HigherPriorityOvertakesTasksHandedOutButUnclaimed) {
+  Start(1);
+  for (int i = 0; i < 6; ++i) PushWithPriority(i, 0);
+  Drain();
+  PushWithPriority(100, 5);
+  Drain();
+  RunWorkerDry(0);
+  ASSERT_EQ(ran_.size(), 7);
+  EXPECT_EQ(ran_.front(), 100);
+  EXPECT_THAT(std::vector<int>(ran_.begin() + 1, ran_.end()),
+              ElementsAre(0, 1, 2, 3, 4, 5));
+}
+
+TEST_F(SupervisorActorTest, PauseTakesBackUnclaimedTasksAndSendsNoMore) {
+  Start(1);
+  for (int i = 0; i < 6; ++i) Push(i);
+  Drain();
+  auto reply = std::make_shared<std::promise<void>>();
+  auto paused = reply->get_future();
+  caf::anon_send(supervisor_, pause_atom::value, reply);
+  sched_.run();
+  ASSERT_TRUE(Answered(paused.share()));
+  size_t sent = received_[0]->size();
+  RunWorkerDry(0);
+  EXPECT_TRUE(ran_.empty());
+  EXPECT_EQ(received_[0]->size(), sent);
+  caf::anon_send(supervisor_, resume_atom::value);
+  sched_.run();
+  RunWorkerDry(0);
+  EXPECT_THAT(ran_, ElementsAre(0, 1, 2, 3, 4, 5));
+}
+
+TEST_F(SupervisorActorTest, ReplacesADeadWorkerAndHandsOutItsUnclaimedTasks) {
+  Start(2);
+  for (int i = 0; i < 8; ++i) Push(i);
+  Drain();
+  uint64_t epoch = inbox_->EndEpoch();
+  auto answered = Join(epoch);
+  // Worker 0 claims one task and dies in it.
+  TaskBatchPtr first = (*received_[0])[0];
+  ASSERT_NE(first->Claim(), nullptr);
+  caf::anon_send_exit(worker_handles_[0], caf::exit_reason::kill);
+  sched_.run();
+  EXPECT_EQ(respawned_, 1);
+  EXPECT_EQ(counters_->Snapshot(*inbox_, false).restarts, 1);
+  // The task it died in failed, reported once; the rest all run elsewhere.
+  ASSERT_EQ(failures_.size(), 1);
+  EXPECT_THAT(failures_[0].description, ::testing::HasSubstr("died"));
+  RunWorkerDry(0);
+  RunWorkerDry(1);
+  EXPECT_EQ(ran_.size(), 7);
+  EXPECT_TRUE(Answered(answered));
 }
 
 }  // namespace

@@ -15,10 +15,7 @@ namespace {
 std::vector<QueuedTask> Tasks(int n, std::vector<std::atomic<int>>& runs) {
   std::vector<QueuedTask> tasks;
   for (int i = 0; i < n; ++i) {
-    tasks.push_back(QueuedTask{[&runs, i] {
-                                 ++runs[i];
-                                 return TaskOutcome::kCompleted;
-                               },
+    tasks.push_back(QueuedTask{[&runs, i] { ++runs[i]; },
                                static_cast<uint64_t>(i / 10)});
   }
   return tasks;

@@ -1,0 +1,63 @@
+// Admission: the bound of a bounded queue (QueueOptions::max_queued). It
+// counts the tasks that are queued (accepted, not yet started: waiting in the
+// inbox, with the supervisor, in a batch not yet claimed, or in a delay) and
+// makes producers wait, or refuses them, when the bound is reached.
+//
+// Every task counted by Enter() or ForceEnter() is let go by exactly one
+// Leave(): when a worker claims it, or when the supervisor takes it out of
+// the queue unrun.
+//
+// Thread-safety: every method is thread-safe. Enter() may block (kBlock).
+#ifndef TASKQUEUE_ACTORS_ADMISSION_H_
+#define TASKQUEUE_ACTORS_ADMISSION_H_
+
+#include <chrono>
+#include <cstddef>
+#include <optional>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
+#include "taskqueue/queue_options.h"
+
+namespace taskqueue::internal {
+
+class Admission {
+ public:
+  enum class Result { kAdmitted, kFull, kTimedOut, kClosed };
+
+  Admission(size_t max_queued, OverflowPolicy policy,
+            std::optional<std::chrono::steady_clock::duration> block_timeout)
+      : max_(max_queued), policy_(policy), block_timeout_(block_timeout) {}
+
+  // Counts a new task in, per the overflow policy: kBlock waits while full
+  // (until the timeout: kTimedOut, or Close(): kClosed); kReject returns kFull
+  // when full; kDropOldest always admits (the supervisor then drops).
+  Result Enter();
+
+  // Counts in a task going back to the queue (a retry): never waits.
+  void ForceEnter();
+
+  // `n` counted tasks left the queue.
+  void Leave(size_t n = 1);
+
+  // Releases every waiting producer with kClosed, and refuses later ones.
+  void Close();
+
+  // How many queued tasks are over the bound; only kDropOldest admits more
+  // than the bound (and retries, which are never refused).
+  size_t Excess() const;
+  bool drops_oldest() const { return policy_ == OverflowPolicy::kDropOldest; }
+
+ private:
+  const size_t max_;
+  const OverflowPolicy policy_;
+  const std::optional<std::chrono::steady_clock::duration> block_timeout_;
+
+  mutable absl::Mutex mu_;
+  size_t queued_ ABSL_GUARDED_BY(mu_) = 0;
+  bool closed_ ABSL_GUARDED_BY(mu_) = false;
+};
+
+}  // namespace taskqueue::internal
+
+#endif  // TASKQUEUE_ACTORS_ADMISSION_H_

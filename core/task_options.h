@@ -1,0 +1,91 @@
+// TaskOptions: what one task asks of the queue beyond "run this", as a plain
+// struct passed before the callable. Every field is optional; a default
+// TaskOptions asks for nothing and the task behaves like a plain add_task.
+//
+//   using namespace std::chrono_literals;
+//   taskqueue::TaskHandle h = q.add_task(
+//       taskqueue::TaskOptions{
+//           .name = "plot",                // per-name stats, observer events
+//           .coalesce_key = "loss-curve",  // only the newest queued frame runs
+//           .priority = -1,                // after the default priority 0
+//           .deadline = std::chrono::steady_clock::now() + 2s,
+//           .max_attempts = 3,             // retried twice, with backoff
+//       },
+//       WritePlot, snapshot);
+//   h.cancel();                            // if it has not started yet
+//
+// Invalid options (max_attempts < 1, a negative delay, both run_after and
+// run_at, a backoff that is not a duration >= 0 or a multiplier < 1, jitter
+// outside [0, 1]) make add_task/submit throw std::invalid_argument; nothing is
+// queued then.
+#ifndef TASKQUEUE_CORE_TASK_OPTIONS_H_
+#define TASKQUEUE_CORE_TASK_OPTIONS_H_
+
+#include <chrono>
+#include <optional>
+#include <string>
+
+namespace taskqueue {
+
+// The wait before attempt k + 1 (k >= 1) is
+//   min(max_delay, initial_delay * multiplier^(k - 1)) * (1 - jitter * u)
+// with u uniform in [0, 1): jitter spreads retries of tasks that failed
+// together so they do not hit a recovering service at the same instant.
+// Waits are CAF delayed messages: no thread sleeps through a backoff.
+struct Backoff {
+  std::chrono::steady_clock::duration initial_delay =
+      std::chrono::milliseconds(100);
+  double multiplier = 2.0;
+  std::chrono::steady_clock::duration max_delay = std::chrono::seconds(10);
+  double jitter = 0.2;
+};
+
+struct TaskOptions {
+  // Groups the task in `Stats::by_name` and names it in observer events.
+  // Default: unnamed.
+  std::string name;
+
+  // Latest wins: a task with a non-empty key replaces the still-queued task
+  // with the same key (that one ends as `coalesced`, its future failing with
+  // TaskCoalescedError). A task already running is never interrupted: the
+  // new one queues behind it as usual. The newcomer queues at the back of
+  // its priority, like any new task. Default: no key.
+  std::string coalesce_key;
+
+  // Higher runs first; FIFO within a priority. A task of higher priority
+  // overtakes every task that has not started, including tasks already handed
+  // to a worker but not yet claimed by it. Strict: while higher-priority
+  // tasks keep arriving, lower ones wait (starve); give the background work a
+  // deadline or keep the high-priority stream bounded. Default: 0.
+  int priority = 0;
+
+  // A task not started by this time is not run: it ends as `expired` (its
+  // future fails with TaskExpiredError) and join stops waiting for it at the
+  // deadline. Once running, a task is never interrupted: it may watch its
+  // std::stop_token, which is signalled at the deadline. Default: none.
+  std::optional<std::chrono::steady_clock::time_point> deadline;
+
+  // Delayed tasks: not started before `run_after` has passed since add_task
+  // returned, or before `run_at`. Join waits for delayed tasks like any task.
+  // Shutdown does not wait out a delay: a task still waiting for its time ends
+  // as cancelled (its future fails with TaskCancelledError). At most one of
+  // the two. Default: run as soon as a worker is free.
+  std::optional<std::chrono::steady_clock::duration> run_after;
+  std::optional<std::chrono::steady_clock::time_point> run_at;
+
+  // Runs of the task, first one included: a task that throws is run again
+  // after `backoff` until it returns or has run max_attempts times. Only the
+  // final failure counts as failed and is reported, once, with the number of
+  // attempts (TaskFailure::attempts); a submit() future gets the last
+  // exception. The callable and its arguments must then be copyable: each
+  // attempt runs on fresh copies. Not retried: a task whose stop was
+  // requested (cancel() or its deadline while it ran). Shutdown does not
+  // wait out a backoff: the task ends as failed with the attempts made.
+  // Default: 1 (no retry).
+  int max_attempts = 1;
+  Backoff backoff;
+};
+
+}  // namespace taskqueue
+
+#endif  // TASKQUEUE_CORE_TASK_OPTIONS_H_

@@ -51,6 +51,7 @@ class TaskBatch {
     for (size_t i = first; i < tasks_.size(); ++i) {
       out.push_back(std::move(tasks_[i]));
     }
+    claim_end_ = std::min(claim_end_, first);
   }
 
   // Worker: tasks [0, n) have finished (run, or skipped as ended). Lets the
@@ -58,10 +59,9 @@ class TaskBatch {
   void MarkFinished(size_t n) { finished_.store(n, std::memory_order_release); }
   size_t finished() const { return finished_.load(std::memory_order_acquire); }
 
-  // Supervisor: tasks claimed so far (by the worker; after a Reclaim, all of
-  // them count as claimed).
+  // Supervisor: how many tasks the worker has claimed so far: [0, claimed()).
   size_t claimed() const {
-    return std::min(next_.load(std::memory_order_relaxed), tasks_.size());
+    return std::min(next_.load(std::memory_order_relaxed), claim_end_);
   }
 
   // Supervisor: whether a Reclaim now would take anything back.
@@ -101,6 +101,8 @@ class TaskBatch {
   int min_priority_ = std::numeric_limits<int>::max();
   std::atomic<size_t> next_{0};
   std::atomic<size_t> finished_{0};
+  // Where Reclaim cut the batch short; supervisor only.
+  size_t claim_end_ = std::numeric_limits<size_t>::max();
 };
 
 }  // namespace taskqueue::internal

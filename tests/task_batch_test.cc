@@ -34,6 +34,19 @@ TEST(TaskBatchTest, ClaimsFrontToBackThenNothing) {
   EXPECT_FALSE(batch.HasUnclaimed());
 }
 
+TEST(TaskBatchTest, ClaimedCountsOnlyWhatTheWorkerClaimed) {
+  std::vector<std::atomic<int>> runs(10);
+  TaskBatch batch(Tasks(10, runs));
+  ASSERT_NE(batch.Claim(), nullptr);
+  ASSERT_NE(batch.Claim(), nullptr);
+  std::deque<QueuedTask> back;
+  batch.ReclaimInto(back);
+  EXPECT_EQ(back.size(), 8);
+  // The worker's next claim fails; the reclaimed tasks are not its own.
+  EXPECT_EQ(batch.Claim(), nullptr);
+  EXPECT_EQ(batch.claimed(), 2);
+}
+
 TEST(TaskBatchTest, ReclaimTakesOnlyTheUnclaimedRest) {
   std::vector<std::atomic<int>> runs(5);
   TaskBatch batch(Tasks(5, runs));

@@ -163,9 +163,7 @@ bool ActorBackend::Push(Task task, ControlRef control) {
 bool ActorBackend::Add(Task task) {
   if (record_timings_) {
     // The wait is measured from the control block's queued_at.
-    ControlRef control = ControlRef::Make();
-    control->queued_at = Clock::now();
-    return AddControlled(std::move(control), std::move(task));
+    return AddControlled(ControlRef::Make(), std::move(task));
   }
   if (!Admit()) return false;
   if (reporter_->observed()) {
@@ -180,13 +178,17 @@ bool ActorBackend::Add(Task task) {
 
 bool ActorBackend::AddControlled(ControlRef control, Task task) {
   if (!Admit()) return false;
-  // Reported before the push, so that OnQueued precedes OnStarted; a push
-  // refused after it is a shutdown race the caller sees as QueueClosedError.
-  if (inbox_->closed()) {
-    if (admission_) admission_->Leave();
-    return false;
+  if (record_timings_) control->queued_at = Clock::now();
+  // Reported before the push, so that OnQueued precedes OnStarted. The
+  // closed check first keeps a refused task from being reported; it costs a
+  // lock, so only tasks that are reported pay it.
+  if (reporter_->observed() || !control->options.name.empty()) {
+    if (inbox_->closed()) {
+      if (admission_) admission_->Leave();
+      return false;
+    }
+    reporter_->Queued(control.get());
   }
-  reporter_->Queued(control.get());
   return Push(std::move(task), std::move(control));
 }
 

@@ -243,14 +243,31 @@ void ScheduleTimer(Self* self) {
   self->delayed_send(self, delay, timer_atom::value);
 }
 
+bool Overdue(const QueuedTask& task, Clock::time_point now) {
+  return task.control && task.control->options.deadline &&
+         *task.control->options.deadline <= now;
+}
+
+// Tasks not started by their deadline expire; those running past it get a
+// stop request on their std::stop_token.
 void ExpireOverdue(SupervisorState& st, Clock::time_point now) {
+  for (const auto& worker : st.workers) {
+    for (const auto& batch : worker.batches) {
+      for (size_t i = batch->finished(); i < batch->claimed(); ++i) {
+        const QueuedTask& task = batch->at(i);
+        if (Overdue(task, now) &&
+            task.control->state.load(std::memory_order_acquire) ==
+                TaskState::kRunning) {
+          task.control->stop.request_stop();
+        }
+      }
+    }
+  }
   ReclaimAll(st);
   RemoveWhere(
       st,
       [now](const QueuedTask& task) {
-        return task.ended_unrun() ||
-               (task.control && task.control->options.deadline &&
-                *task.control->options.deadline <= now);
+        return task.ended_unrun() || Overdue(task, now);
       },
       [&st](QueuedTask& task) { EndUnrun(st, task, TaskState::kExpired); });
 }

@@ -53,11 +53,14 @@ struct TaskControl {
   TaskOptions options;
   // Resolved from options.run_after/run_at when added.
   std::optional<Clock::time_point> run_at;
-  // When it was added, or last put back for a retry (for Stats::queue_wait).
+  // When it was added, or last put back for a retry: Stats::queue_wait, kept
+  // only with QueueOptions::record_timings (a clock read per task).
   Clock::time_point queued_at;
 
   std::atomic<TaskState> state{TaskState::kQueued};
-  std::stop_source stop;
+  // Without a stop state unless the callable takes a std::stop_token: a
+  // stop state is an allocation every other task would pay for nothing.
+  std::stop_source stop{std::nostopstate};
 
   // Fails the submit() future with `error`; empty for add_task. Called at most
   // once, by the thread that decided the task's end.

@@ -70,9 +70,8 @@ internal::ControlRef TaskQueue::NewControl(TaskOptions options) {
   Validate(options);
   internal::ControlRef control = internal::ControlRef::Make();
   control->id = next_task_id.fetch_add(1, std::memory_order_relaxed);
-  control->queued_at = std::chrono::steady_clock::now();
   if (options.run_after) {
-    control->run_at = control->queued_at + *options.run_after;
+    control->run_at = std::chrono::steady_clock::now() + *options.run_after;
   } else if (options.run_at) {
     control->run_at = options.run_at;
   }

@@ -67,6 +67,7 @@
 #include <cstddef>
 #include <future>
 #include <memory>
+#include <stop_token>
 #include <type_traits>
 #include <utility>
 
@@ -122,7 +123,7 @@ class TaskQueue {
     auto control = NewControl(std::move(options));
     internal::Task first = internal::MakeAttempts(
         control->options.max_attempts, &control->make_attempt,
-        internal::DiscardResult{}, control->stop.get_token(),
+        internal::DiscardResult{}, StopTokenFor<F, Args...>(*control),
         std::forward<F>(f), std::forward<Args>(args)...);
     EnqueueControlled(control, std::move(first));
     return TaskHandle(std::move(control));
@@ -151,8 +152,8 @@ class TaskQueue {
     };
     internal::Task first = internal::MakeAttempts(
         control->options.max_attempts, &control->make_attempt,
-        std::move(promise), control->stop.get_token(), std::forward<F>(f),
-        std::forward<Args>(args)...);
+        std::move(promise), StopTokenFor<F, Args...>(*control),
+        std::forward<F>(f), std::forward<Args>(args)...);
     EnqueueControlled(control, std::move(first));
     return TaskFuture<R>(std::move(future), TaskHandle(std::move(control)));
   }
@@ -210,6 +211,16 @@ class TaskQueue {
 
  private:
   void Enqueue(internal::Task task);
+  // The token f gets: a live one only when f takes one.
+  template <class F, class... Args>
+  static std::stop_token StopTokenFor(internal::TaskControl& control) {
+    if constexpr (internal::kTakesStopToken<F, Args...>) {
+      control.stop = std::stop_source();
+      return control.stop.get_token();
+    } else {
+      return std::stop_token();
+    }
+  }
   // Validates `options` (std::invalid_argument) and links the task to this
   // queue.
   internal::ControlRef NewControl(TaskOptions options);

@@ -10,6 +10,9 @@
 //                   near-the-limit reference (moodycamel_pool.h)
 //   taskqueue       taskqueue::TaskQueue (taskqueue_pool.h)
 //
+// and, for scenario 7 only (task_options), taskqueue_options_off: taskqueue
+// with every task added with default TaskOptions.
+//
 // Scenarios: bench/scenarios/, registered in register_scenarios.h.
 //
 // Run it with tools/run_benchmarks.sh (repetitions, random interleaving,
@@ -138,6 +141,11 @@ int main(int argc, char** argv) {
                            MoodycamelPool, TaskQueuePool>(sizes)) {
     return 1;
   }
+  for (int workers : kWorkerCounts) {
+    if (!CheckPool<TaskQueueOptionsOffPool>(workers)) return 1;
+  }
+  RegisterTaskOptionsScenario<TaskQueuePool>(sizes);
+  RegisterTaskOptionsScenario<TaskQueueOptionsOffPool>(sizes);
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
   return 0;

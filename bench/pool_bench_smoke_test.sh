@@ -7,7 +7,7 @@ out="${TEST_TMPDIR:-$(mktemp -d)}/smoke.json"
 "$bench" --smoke --benchmark_out="$out" --benchmark_out_format=json \
   --benchmark_counters_tabular=true
 for scenario in throughput add_cost join_back_to_back join_after_idle \
-  many_producers memory blocking long_then_short; do
+  many_producers memory blocking long_then_short task_options; do
   if ! grep -q "\"name\": \"$scenario/taskqueue/" "$out"; then
     echo "pool_bench_smoke_test: no $scenario result for taskqueue" >&2
     exit 1

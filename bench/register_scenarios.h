@@ -6,10 +6,9 @@
 // (Google Benchmark appends /iterations:<k>/manual_time). tools/bench_table.py
 // reads these names; keep them in step.
 //
-// Not yet: scenario 7 of the benchmarks issue, the options of the
-// task-control issue switched off versus absent. It needs those options in
-// QueueOptions; once they land, add it here as a taskqueue-only pair
-// (taskqueue with the options off, taskqueue without them) per worker count.
+// Scenario 7, the task-control options switched off versus absent, is the
+// throughput scenario registered as `task_options` for taskqueue and
+// TaskQueueOptionsOffPool only (RegisterTaskOptionsScenario).
 #ifndef TASKQUEUE_BENCH_REGISTER_SCENARIOS_H_
 #define TASKQUEUE_BENCH_REGISTER_SCENARIOS_H_
 
@@ -98,6 +97,23 @@ void RegisterScenarios(const Sizes& sizes) {
       ->Iterations(sizes.long_then_short.iterations)
       ->UseManualTime()
       ->Unit(benchmark::kMillisecond);
+}
+
+// Scenario 7: throughput, named task_options/<peer>/workers:<N>.
+template <Pool P>
+void RegisterTaskOptionsScenario(const Sizes& sizes) {
+  for (int n : kWorkerCounts) {
+    benchmark::RegisterBenchmark(
+        ("task_options/" + std::string(P::kName) +
+         "/workers:" + std::to_string(n))
+            .c_str(),
+        [n, size = sizes.throughput](benchmark::State& state) {
+          Throughput<P>(state, n, size);
+        })
+        ->Iterations(sizes.throughput.iterations)
+        ->UseManualTime()
+        ->Unit(benchmark::kMillisecond);
+  }
 }
 
 }  // namespace taskqueue_bench

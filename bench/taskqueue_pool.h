@@ -30,6 +30,29 @@ class TaskQueuePool {
   taskqueue::TaskQueue queue_;
 };
 
+// Scenario 7 of the benchmarks issue: the same queue, every task added with
+// default TaskOptions, i.e. the task-control options switched off rather
+// than absent. The difference is what a task with a control block costs
+// (a TaskHandle, an allocation, the atomic state its worker moves).
+class TaskQueueOptionsOffPool {
+ public:
+  static constexpr std::string_view kName = "taskqueue_options_off";
+  static constexpr bool kTsanClean = true;
+
+  explicit TaskQueueOptionsOffPool(int num_workers)
+      : queue_(taskqueue::QueueOptions{.num_workers = num_workers}) {}
+
+  template <class F>
+  void add_task(F&& f) {
+    queue_.add_task(taskqueue::TaskOptions(), std::forward<F>(f));
+  }
+
+  void join() { queue_.join(); }
+
+ private:
+  taskqueue::TaskQueue queue_;
+};
+
 }  // namespace taskqueue_bench
 
 #endif  // TASKQUEUE_BENCH_TASKQUEUE_POOL_H_

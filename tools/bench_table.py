@@ -33,9 +33,11 @@ ROWS = [
     ("long_then_short", "ms", "long then short: 1.5 s, then 1,000 × 100 µs", "ms"),
     ("many_producers", "ns_per_task", "4 producers at once, then join", "ns/task"),
     ("memory", "bytes_per_task", "memory per queued task, 1,000,000 waiting", "bytes"),
+    ("task_options", "ns_per_task", "7. throughput, task options off vs absent", "ns/task"),
 ]
 
-PEER_ORDER = ["taskqueue", "naive", "asio", "tbb", "caf_actor_pool", "moodycamel"]
+PEER_ORDER = ["taskqueue", "naive", "asio", "tbb", "caf_actor_pool", "moodycamel",
+              "taskqueue_options_off"]
 OURS = "taskqueue"
 
 NAME_RE = re.compile(r"^([^/]+)/([^/]+)/workers:(\d+)")
@@ -190,6 +192,13 @@ def target_rows(run):
     relative("blocking ≤ 1.05 × naive", "blocking", "ms", "naive", 1.05)
     relative("long then short ≤ 1.05 × naive", "long_then_short", "ms", "naive", 1.05)
     relative("memory ≤ 2 × naive", "memory", "bytes_per_task", "naive", 2.0)
+    # The task-control issue: default TaskOptions cost little next to none.
+    for workers in run.worker_counts("task_options"):
+        off = value("task_options", "taskqueue_options_off", workers, "ns_per_task")
+        absent = value("task_options", OURS, workers, "ns_per_task")
+        if off is not None and absent is not None:
+            rows.append(("task options off ÷ absent (reported)", workers,
+                         f"{off / absent:.2f}", "–"))
     return rows
 
 

@@ -118,4 +118,11 @@ uint64_t QueueCounters::failed() const {
   return failed;
 }
 
+uint64_t QueueCounters::ended() const {
+  uint64_t ended = failed() + Load(cancelled_) + Load(dropped_) +
+                   Load(coalesced_) + Load(expired_);
+  for (int i = 0; i < num_workers_; ++i) ended += Load(workers_[i].completed);
+  return ended;
+}
+
 }  // namespace taskqueue::internal

@@ -71,6 +71,8 @@ class QueueCounters {
 
   // Tasks failed for good so far (for JoinResult).
   uint64_t failed() const;
+  // Tasks ended so far, however they ended. Thread-safe, non-blocking.
+  uint64_t ended() const;
 
  private:
   int num_workers_;

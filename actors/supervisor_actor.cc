@@ -5,6 +5,7 @@
 #include <cmath>
 #include <exception>
 #include <iterator>
+#include <limits>
 #include <stdexcept>
 #include <utility>
 
@@ -214,6 +215,9 @@ void TakeFromInbox(SupervisorState& st) {
   if (prune) Prune(st, /*reclaim=*/false);
   DropOverflow(st);
   LetHigherPrioritiesOvertake(st);
+  if (st.context.inbox->top_priority() != std::numeric_limits<int>::min()) {
+    st.context.inbox->MarkSorted();
+  }
 }
 
 // --- Timers. ---
@@ -258,7 +262,7 @@ void ExpireOverdue(SupervisorState& st, Clock::time_point now) {
         if (Overdue(task, now) &&
             task.control->state.load(std::memory_order_acquire) ==
                 TaskState::kRunning) {
-          task.control->stop.request_stop();
+          task.control->RequestStop();
         }
       }
     }
@@ -298,13 +302,21 @@ void ReleaseDue(SupervisorState& st, Clock::time_point now) {
 
 // --- Dispatch and joins. ---
 
+// Batches sent ahead make a worker find its next batch in its mailbox, but a
+// task sent ahead to a busy worker could start before a higher-priority task
+// that reached the supervisor meanwhile. With priorities in use, a worker gets
+// a batch only when it has none: each time one frees up, the supervisor
+// first takes in everything added so far and then hands out the highest.
+size_t MaxBatchesPerWorker(const SupervisorState& st) {
+  return st.priorities_used ? 1 : SupervisorState::kMaxBatchesPerWorker;
+}
+
 SupervisorState::Worker* LeastLoadedWorker(SupervisorState& st) {
   auto it = std::min_element(st.workers.begin(), st.workers.end(),
                              [](const auto& a, const auto& b) {
                                return a.batches.size() < b.batches.size();
                              });
-  if (it == st.workers.end() ||
-      it->batches.size() >= SupervisorState::kMaxBatchesPerWorker) {
+  if (it == st.workers.end() || it->batches.size() >= MaxBatchesPerWorker(st)) {
     return nullptr;
   }
   return &*it;
@@ -314,7 +326,8 @@ SupervisorState::Worker* LeastLoadedWorker(SupervisorState& st) {
 size_t FreeBatchSlots(const SupervisorState& st) {
   size_t free = 0;
   for (const auto& worker : st.workers) {
-    free += SupervisorState::kMaxBatchesPerWorker - worker.batches.size();
+    free += MaxBatchesPerWorker(st) -
+            std::min(worker.batches.size(), MaxBatchesPerWorker(st));
   }
   return free;
 }
@@ -377,7 +390,7 @@ void AttemptLost(SupervisorState& st, const QueuedTask& task) {
   int attempts = control->attempts.load(std::memory_order_acquire);
   control->last_failure = error;
   if (attempts < control->options.max_attempts && control->make_attempt &&
-      !control->stop.stop_requested() && !st.closing) {
+      !control->stop_requested.load(std::memory_order_acquire) && !st.closing) {
     st.context.reporter->counters().CountAttemptLost(/*retried=*/true);
     if (st.context.admission) st.context.admission->ForceEnter();
     control->state.store(TaskState::kQueued, std::memory_order_release);
@@ -463,6 +476,12 @@ caf::behavior supervisor_actor(Self* self, SupervisorContext context,
         auto& batches = st.workers[index].batches;
         TaskBatchPtr batch = std::move(batches.front());
         batches.pop_front();
+        // A worker leaves a batch early for a more urgent newcomer.
+        if (batch->HasUnclaimed()) {
+          std::deque<QueuedTask> rest;
+          batch->ReclaimInto(rest);
+          st.waiting.PushFrontInOrder(rest);
+        }
         batch->ForEachEpochRun(claimed, [&st](uint64_t epoch, uint64_t count) {
           st.unfinished.Finish(epoch, count);
         });

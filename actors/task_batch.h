@@ -61,7 +61,8 @@ class TaskBatch {
 
   // Supervisor: how many tasks the worker has claimed so far: [0, claimed()).
   size_t claimed() const {
-    return std::min(next_.load(std::memory_order_relaxed), claim_end_);
+    return std::min(
+        {next_.load(std::memory_order_relaxed), claim_end_, tasks_.size()});
   }
 
   // Supervisor: whether a Reclaim now would take anything back.

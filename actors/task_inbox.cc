@@ -1,5 +1,7 @@
 #include "actors/task_inbox.h"
 
+#include <algorithm>
+#include <limits>
 #include <utility>
 
 namespace taskqueue::internal {
@@ -7,6 +9,14 @@ namespace taskqueue::internal {
 TaskInbox::PushResult TaskInbox::Push(Task task, ControlRef control) {
   absl::MutexLock lock(&mu_);
   if (closed_) return PushResult::kClosed;
+  if (control && control->options.priority != 0) {
+    int priority = control->options.priority;
+    undrained_top_ = std::max(undrained_top_, priority);
+    // Under the lock, so a plain store cannot lose a higher value.
+    if (priority > top_priority_.load(std::memory_order_relaxed)) {
+      top_priority_.store(priority, std::memory_order_release);
+    }
+  }
   tasks_.push_back(QueuedTask{std::move(task), epoch_, std::move(control)});
   // Under the lock, so that a join's EndEpoch() orders after this count, and
   // so a plain store suffices: no other writer can interleave.
@@ -35,7 +45,15 @@ std::vector<QueuedTask>& TaskInbox::Drain() {
   absl::MutexLock lock(&mu_);
   drain_buffer_.swap(tasks_);
   supervisor_told_ = false;
+  undrained_top_ = std::numeric_limits<int>::min();
   return drain_buffer_;
+}
+
+void TaskInbox::MarkSorted() {
+  absl::MutexLock lock(&mu_);
+  if (top_priority_.load(std::memory_order_relaxed) != undrained_top_) {
+    top_priority_.store(undrained_top_, std::memory_order_release);
+  }
 }
 
 bool TaskInbox::closed() const {

@@ -17,6 +17,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <limits>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
@@ -56,6 +57,19 @@ class TaskInbox {
 
   bool closed() const;
 
+  // The highest priority among the tasks the supervisor has not yet sorted
+  // in (still here, or drained but not yet placed); INT_MIN when none. Only
+  // priorities other than 0 count. Workers read it before each claim, to
+  // leave their batch to the supervisor when something more urgent is on its
+  // way. Non-blocking.
+  int top_priority() const {
+    return top_priority_.load(std::memory_order_acquire);
+  }
+
+  // The supervisor has placed every task it drained (taken back what they
+  // outrank): top_priority() drops to what was pushed since the drain.
+  void MarkSorted();
+
   // Tasks taken by Push, ever. Non-blocking.
   uint64_t submitted() const {
     return submitted_.load(std::memory_order_acquire);
@@ -68,6 +82,10 @@ class TaskInbox {
   bool closed_ ABSL_GUARDED_BY(mu_) = false;
   bool supervisor_told_ ABSL_GUARDED_BY(mu_) = false;
   std::atomic<uint64_t> submitted_{0};
+  // Written under mu_, read without it.
+  std::atomic<int> top_priority_{std::numeric_limits<int>::min()};
+  // The highest priority pushed since the last drain.
+  int undrained_top_ ABSL_GUARDED_BY(mu_) = std::numeric_limits<int>::min();
   // Touched only by the draining thread.
   std::vector<QueuedTask> drain_buffer_;
 };

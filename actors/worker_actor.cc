@@ -27,9 +27,12 @@ struct Worker {
 
 void RunPlain(Task task, const Worker& w) {
   WorkerCounters::Increment(w.counters.started);
+  const TaskReporter& reporter = *w.context.reporter;
+  if (reporter.observed()) reporter.Started(w.index, nullptr, 1);
   try {
     std::move(task)();
     WorkerCounters::Increment(w.counters.completed);
+    if (reporter.observed()) reporter.Completed(w.index, nullptr, 1);
   } catch (...) {
     WorkerCounters::Increment(w.counters.failed);
     w.context.reporter->Failed(w.index, nullptr,
@@ -43,7 +46,7 @@ void AttemptFailed(QueuedTask& queued, int attempt, const Worker& w) {
   TaskFailure failure = TaskFailure::FromCurrentException();
   failure.attempts = attempt;
   if (attempt < control.options.max_attempts && control.make_attempt &&
-      !control.stop.stop_requested()) {
+      !control.stop_requested.load(std::memory_order_acquire)) {
     control.last_failure = failure.exception;
     if (w.context.admission) w.context.admission->ForceEnter();
     WorkerCounters::Increment(w.counters.retried);
@@ -92,10 +95,16 @@ void RunControlled(QueuedTask& queued, const Worker& w) {
 }
 
 // Returns how many tasks it claimed: the batch's first ones (task_batch.h).
+// Leaves the rest (all of it, before the first claim) to the supervisor when a
+// task that outranks some of them waits in the inbox: the supervisor sorts
+// them again with the newcomer.
 uint64_t RunBatch(TaskBatch& batch, const Worker& w) {
   current_queue = w.context.queue;
   uint64_t claimed = 0;
-  while (QueuedTask* queued = batch.Claim()) {
+  const TaskInbox& inbox = *w.context.inbox;
+  while (inbox.top_priority() <= batch.min_priority()) {
+    QueuedTask* queued = batch.Claim();
+    if (queued == nullptr) break;
     ++claimed;
     if (w.context.admission) w.context.admission->Leave();
     // Moved out so that the task's captures are destroyed here, on the

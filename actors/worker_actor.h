@@ -19,6 +19,7 @@
 
 #include "actors/admission.h"
 #include "actors/queue_counters.h"
+#include "actors/task_inbox.h"
 #include "actors/task_reporter.h"
 #include "caf/event_based_actor.hpp"
 
@@ -30,6 +31,9 @@ struct WorkerContext {
   // workers (RunningOnWorkerOf) to refuse a join that would wait for itself.
   const void* queue = nullptr;
   std::shared_ptr<TaskReporter> reporter;
+  // Where newcomers wait: a worker stops claiming from a batch when one of
+  // them outranks the batch's lowest priority (the supervisor re-sorts).
+  std::shared_ptr<const TaskInbox> inbox;
   // Null for an unbounded queue.
   std::shared_ptr<Admission> admission;
 };

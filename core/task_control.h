@@ -61,6 +61,8 @@ struct TaskControl {
   // Without a stop state unless the callable takes a std::stop_token: a
   // stop state is an allocation every other task would pay for nothing.
   std::stop_source stop{std::nostopstate};
+  // Set with every stop request, token or not: a stopped task is not retried.
+  std::atomic<bool> stop_requested{false};
 
   // Fails the submit() future with `error`; empty for add_task. Called at most
   // once, by the thread that decided the task's end.
@@ -75,6 +77,12 @@ struct TaskControl {
 
   // Owners: ControlRef.
   std::atomic<int> refs{1};
+
+  // Asks a running task to stop: its token (if it has one) and its retries.
+  void RequestStop() {
+    stop_requested.store(true, std::memory_order_release);
+    stop.request_stop();
+  }
 
   // Moves kQueued -> `to`; true if this call did it.
   bool Leave(TaskState to) {

@@ -38,7 +38,7 @@ CancelResult TaskHandle::cancel() const {
     }
   }
   if (control_->state.load(std::memory_order_acquire) == TaskState::kRunning) {
-    control_->stop.request_stop();
+    control_->RequestStop();
     return CancelResult::kStopRequested;
   }
   return CancelResult::kTooLate;

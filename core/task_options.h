@@ -52,11 +52,14 @@ struct TaskOptions {
   // its priority, like any new task. Default: no key.
   std::string coalesce_key;
 
-  // Higher runs first; FIFO within a priority. A task of higher priority
-  // overtakes every task that has not started, including tasks already handed
-  // to a worker but not yet claimed by it. Strict: while higher-priority
-  // tasks keep arriving, lower ones wait (starve); give the background work a
-  // deadline or keep the high-priority stream bounded. Default: 0.
+  // Higher runs first; FIFO within a priority. Whenever a worker frees up, it
+  // gets the highest-priority task added so far, even one added after lower
+  // ones were handed out (those not yet started are taken back); a task that
+  // has started is never preempted. Once any task has had a priority other
+  // than 0, the queue stops sending work ahead to busy workers, which costs
+  // throughput on very short tasks. Strict: while higher-priority tasks keep
+  // arriving, lower ones wait (starve); give the background work a deadline
+  // or keep the high-priority stream bounded. Default: 0.
   int priority = 0;
 
   // A task not started by this time is not run: it ends as `expired` (its

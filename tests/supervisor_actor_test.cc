@@ -52,6 +52,7 @@ class SupervisorActorTest : public ::testing::Test {
     std::vector<caf::actor> handles;
     for (int i = 0; i < num_workers; ++i) {
       received_.push_back(std::make_shared<Batches>());
+      reported_.push_back(0);
       handles.push_back(sys_.spawn(stand_in_worker, received_.back()));
     }
     worker_handles_ = handles;
@@ -59,6 +60,7 @@ class SupervisorActorTest : public ::testing::Test {
     auto respawn = [this](int32_t index) {
       ++respawned_;
       received_[index] = std::make_shared<Batches>();
+      reported_[index] = 0;
       return sys_.spawn(stand_in_worker, received_[index]);
     };
     supervisor_ = sys_.spawn(
@@ -109,15 +111,19 @@ class SupervisorActorTest : public ::testing::Test {
   }
 
   void ReportDone(int32_t worker, uint64_t ran) {
+    if (worker >= 0 && static_cast<size_t>(worker) < reported_.size()) {
+      ++reported_[worker];
+    }
     caf::anon_send(supervisor_, done_atom::value, worker, ran);
     sched_.run();
   }
 
   // Lets worker `w` run and report every batch it has been sent, including
   // those sent in reply to its reports, until it has nothing left.
+  // Like a worker, it reports its batches in the order received, each once.
   void RunWorkerDry(int32_t w) {
-    for (size_t next = 0; next < received_[w]->size(); ++next) {
-      TaskBatchPtr batch = (*received_[w])[next];
+    while (reported_[w] < received_[w]->size()) {
+      TaskBatchPtr batch = (*received_[w])[reported_[w]];
       ReportDone(w, RunTasks(batch));
     }
   }
@@ -141,6 +147,8 @@ class SupervisorActorTest : public ::testing::Test {
   int respawned_ = 0;
   std::vector<caf::actor> worker_handles_;
   std::vector<std::shared_ptr<Batches>> received_;
+  // Per worker: how many of its received batches were reported done.
+  std::vector<size_t> reported_;
   caf::actor supervisor_;
   std::vector<int> ran_;
 };
@@ -246,6 +254,19 @@ TEST_F(SupervisorActorTest, HigherPriorityOvertakesTasksHandedOutButUnclaimed) {
   EXPECT_EQ(ran_.front(), 100);
   EXPECT_THAT(std::vector<int>(ran_.begin() + 1, ran_.end()),
               ElementsAre(0, 1, 2, 3, 4, 5));
+}
+
+TEST_F(SupervisorActorTest, TasksLeftInABatchReportedDoneRunLater) {
+  Start(1);
+  for (int i = 0; i < 6; ++i) Push(i);
+  Drain();
+  // The worker runs one task of its first batch and leaves the rest, as it
+  // does for a more urgent newcomer.
+  ReportDone(0, RunTasks((*received_[0])[0], 1));
+  RunWorkerDry(0);
+  std::vector<int> sorted = ran_;
+  std::sort(sorted.begin(), sorted.end());
+  EXPECT_THAT(sorted, ElementsAre(0, 1, 2, 3, 4, 5));
 }
 
 TEST_F(SupervisorActorTest, PauseTakesBackUnclaimedTasksAndSendsNoMore) {

@@ -15,8 +15,8 @@ namespace {
 std::vector<QueuedTask> Tasks(int n, std::vector<std::atomic<int>>& runs) {
   std::vector<QueuedTask> tasks;
   for (int i = 0; i < n; ++i) {
-    tasks.push_back(QueuedTask{[&runs, i] { ++runs[i]; },
-                               static_cast<uint64_t>(i / 10)});
+    tasks.push_back(
+        QueuedTask{[&runs, i] { ++runs[i]; }, static_cast<uint64_t>(i / 10)});
   }
   return tasks;
 }
@@ -44,6 +44,15 @@ TEST(TaskBatchTest, ClaimedCountsOnlyWhatTheWorkerClaimed) {
   EXPECT_EQ(back.size(), 8);
   // The worker's next claim fails; the reclaimed tasks are not its own.
   EXPECT_EQ(batch.Claim(), nullptr);
+  EXPECT_EQ(batch.claimed(), 2);
+}
+
+TEST(TaskBatchTest, ClaimedStopsAtTheBatchSize) {
+  std::vector<std::atomic<int>> runs(2);
+  TaskBatch batch(Tasks(2, runs));
+  while (batch.Claim() != nullptr) {
+  }
+  EXPECT_EQ(batch.Claim(), nullptr);  // Claims past the end count nothing.
   EXPECT_EQ(batch.claimed(), 2);
 }
 

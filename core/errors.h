@@ -23,7 +23,8 @@
 // A task that never ran completes its `submit()` future with a
 // `TaskNotRunError`, one subclass per reason, so a caller can catch them all
 // or one: TaskCancelledError, TaskDroppedError, TaskCoalescedError,
-// TaskExpiredError.
+// TaskExpiredError. A task waiting for a retry can end the same ways: its
+// earlier attempts ran, but it will not run again.
 #ifndef TASKQUEUE_CORE_ERRORS_H_
 #define TASKQUEUE_CORE_ERRORS_H_
 

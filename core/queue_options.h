@@ -30,7 +30,9 @@ enum class OverflowPolicy {
   // Throw QueueFullError at once.
   kReject,
   // Accept the task and drop the oldest queued task of the lowest priority
-  // (it ends as `dropped`; its future fails with TaskDroppedError). Tasks
+  // (it ends as `dropped`; its future fails with TaskDroppedError): the
+  // newcomer itself when it alone has the lowest priority. Tasks waiting for
+  // a delay or a retry are not dropped. Tasks
   // handed to a worker but not yet claimed count as queued and may be
   // dropped; the queue may hold a few more than max_queued for the moment it
   // takes the supervisor to drop them.

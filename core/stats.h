@@ -38,6 +38,8 @@ struct Percentiles {
 };
 
 struct WorkerStats {
+  // Tasks that ended on this worker: completed, or failed on their last
+  // attempt (attempts that were retried are in Stats::retried only).
   uint64_t completed = 0;
   uint64_t failed = 0;
   // Times this worker's actor died and the supervisor started a new one.
@@ -49,7 +51,8 @@ struct NameStats {
   uint64_t submitted = 0;
   uint64_t completed = 0;
   uint64_t failed = 0;
-  // Cancelled, dropped, coalesced or expired.
+  // Cancelled, dropped, coalesced or expired (a task waiting for a retry
+  // may have run before).
   uint64_t not_run = 0;
 };
 

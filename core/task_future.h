@@ -11,6 +11,11 @@
 //
 // It is a std::future<R> (public base), so `std::future<R> f = q.submit(...)`
 // still compiles, keeping the result and dropping the handle.
+//
+// The future is ready as soon as the task has set its result, a moment before
+// the worker records the end: right after get(), handle().state() and
+// TaskQueue::stats() may still show the task running. A join() returns only
+// after both.
 #ifndef TASKQUEUE_CORE_TASK_FUTURE_H_
 #define TASKQUEUE_CORE_TASK_FUTURE_H_
 

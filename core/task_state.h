@@ -27,7 +27,9 @@ enum class CancelResult {
   // and its future fails with TaskCancelledError.
   kCancelled,
   // The task is running: it is not interrupted, but its std::stop_token now
-  // reports stop_requested() and it will not be retried.
+  // reports stop_requested() and it will not be retried. It still ends as
+  // whatever its attempt does: kCompleted if it returns, kFailed if it
+  // throws.
   kStopRequested,
   // The task had already ended (or the handle refers to no task).
   kTooLate,

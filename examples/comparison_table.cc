@@ -7,7 +7,8 @@
 namespace gradient_descent {
 namespace {
 
-constexpr char kRow[] = "%-6s %10s %8s %8s %7s %7s %10s %8s\n";
+// 75 columns: the table, indented, still fits in a header comment.
+constexpr char kRow[] = "%-6s %9s %7s %7s %7s %6s %9s %9s %7s\n";
 
 std::string Seconds(absl::Duration d) {
   return absl::StrFormat("%.2f s", absl::ToDoubleSeconds(d));
@@ -22,10 +23,10 @@ std::string FormatComparison(const std::vector<RunReport>& reports) {
   }
   std::string table =
       absl::StrFormat(kRow, "mode", "loop time", "ms/iter", "vs none", "plots",
-                      "failed", "join wait", "total");
+                      "failed", "coalesced", "join wait", "total");
   for (const RunReport& r : reports) {
     bool plotting = r.mode != PlotMode::kNone;
-    bool queued = r.mode == PlotMode::kQueued;
+    bool on_queue = r.mode == PlotMode::kQueued || r.mode == PlotMode::kLatest;
     std::string ratio = "-";
     if (baseline != nullptr && baseline->loop_time > absl::ZeroDuration()) {
       ratio = absl::StrFormat(
@@ -37,7 +38,8 @@ std::string FormatComparison(const std::vector<RunReport>& reports) {
         plotting ? absl::StrCat(r.plots_written.size(), "/", r.plots_requested)
                  : "-",
         plotting ? absl::StrCat(r.plots_failed) : "-",
-        queued ? Seconds(r.join_wait) : "-",
+        on_queue ? absl::StrCat(r.plots_coalesced) : "-",
+        on_queue ? Seconds(r.join_wait) : "-",
         Seconds(r.loop_time + r.join_wait));
   }
   return table;

@@ -2,21 +2,29 @@
 // two interleaved moons apart by gradient descent, and the training loop
 // plots its progress every few iterations, as a user's loop does. Writing a
 // plot is slow (rendering, a file, and an upload that --plot_latency stands
-// in for), so the program trains three times and compares:
+// in for), so the program trains four times and compares:
 //
 //   none    no plots: the baseline;
 //   sync    each plot written inline: the loop waits for every one;
 //   queued  each plot handed to a taskqueue::TaskQueue: the loop goes on at
-//           nearly its baseline speed while the workers write the plots.
+//           nearly its baseline speed while the workers write the plots;
+//   latest  the live view: plots handed over with a coalesce_key, so when
+//           training outruns plotting only the newest plot waits and older
+//           waiting ones are dropped as coalesced; fewer plots are written,
+//           the last iteration's always.
+//
+// The progress line's plot counts in the queued and latest runs come from a
+// TaskObserver on the queue (plot_progress_observer.h).
 //
 // It prints a table of the loop times and writes the plots as SVG files with
 // an index.html to step through them (see output_dir.h for the layout).
 //
-//   bazel run //examples:gradient_descent               # all three runs
+//   bazel run //examples:gradient_descent               # all four runs
 //   bazel run //examples:gradient_descent -- --mode=queued --workers=8
 //
-// Exit status: 0; 1 if a plot or a gallery could not be written (training
-// still completes); 2 for a bad flag or output directory.
+// Exit status: 0; 1 if a plot or a gallery could not be written, or the
+// latest run lacks its newest plot (training still completes); 2 for a bad
+// flag or output directory.
 //
 // Actors. The story has a gradient-descent actor that trains and plot actors
 // that draw. The gradient-descent actor here is a plain class, Trainer,
@@ -60,13 +68,15 @@ ABSL_FLAG(int, plot_every, 20,
 ABSL_FLAG(absl::Duration, plot_latency, absl::Milliseconds(200),
           "simulated upload time of each plot, on top of the real file "
           "write (e.g. 200ms, 1s, 0)");
-ABSL_FLAG(int, workers, 4, "queue workers writing plots in the queued run");
+ABSL_FLAG(int, workers, 4,
+          "queue workers writing plots in the queued and latest runs");
 ABSL_FLAG(std::string, out_dir, "plots",
           "directory for the plots and index.html; a relative path is "
           "relative to where `bazel run` was started");
 ABSL_FLAG(std::string, mode, "all",
           "none (no plots), sync (plots inline), queued (plots on the "
-          "queue) or all (the three, then a comparison)");
+          "queue), latest (only the newest waiting plot on the queue) or all "
+          "(the four, then a comparison)");
 
 namespace gradient_descent {
 namespace {
@@ -88,7 +98,8 @@ void PrintIntro(const RunConfig& config, const TrainerOptions& trainer,
   absl::PrintF(
       "Training a 2-%d-1 tanh network on two moons (%d points) for %d "
       "iterations;\nplotting iteration 0 and every %d%s (%d plots, each with "
-      "%s of simulated upload),\non %d queue workers in the queued run.\n\n",
+      "%s of simulated upload),\non %d queue workers in the queued and latest "
+      "runs.\n\n",
       trainer.hidden_units, 2 * data.points_per_moon, config.iterations,
       config.plot_every, config.plot_every == 1 ? "" : "th",
       PlotsPerRun(config), absl::FormatDuration(config.plot_latency),
@@ -103,6 +114,18 @@ void WarmUp(const RunOptions& defaults) {
   Trainer trainer(std::make_shared<const Dataset>(MakeTwoMoons(defaults.data)),
                   defaults.trainer);
   for (int i = 0; i < kSteps; ++i) trainer.Step();
+}
+
+// The last iteration a run plots.
+int NewestPlotIteration(const RunConfig& config) {
+  return (PlotsPerRun(config) - 1) * config.plot_every;
+}
+
+// Whether a run wrote the plot of the last iteration it plots, which the
+// latest run must, however many it coalesced.
+bool WroteNewestPlot(const RunConfig& config, const RunReport& report) {
+  return !report.plots_written.empty() &&
+         report.plots_written.back().iteration == NewestPlotIteration(config);
 }
 
 // Whether two runs wrote plots of the same iterations to the same names.
@@ -120,7 +143,7 @@ int Main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "trains a small network with and without plotting through a "
       "taskqueue, and compares the loop times.\n"
-      "Usage: gradient_descent [--mode=all|none|sync|queued] "
+      "Usage: gradient_descent [--mode=all|none|sync|queued|latest] "
       "[--iterations=N] [--plot_every=N] [--plot_latency=200ms] "
       "[--workers=N] [--out_dir=DIR]");
   std::vector<char*> args = absl::ParseCommandLine(argc, argv);
@@ -217,23 +240,41 @@ int Main(int argc, char** argv) {
                    queued.plots_requested);
     }
   }
+  if (by_mode.count(PlotMode::kLatest)) {
+    const RunReport& latest = *by_mode[PlotMode::kLatest];
+    if (WroteNewestPlot(config, latest)) {
+      absl::PrintF(
+          "The latest run wrote %d of %d plots, the newest included; %d were "
+          "coalesced.\n",
+          latest.plots_written.size(), latest.plots_requested,
+          latest.plots_coalesced);
+    } else {
+      problems = true;
+      absl::PrintF("The latest run did not write the plot of iteration %d.\n",
+                   NewestPlotIteration(config));
+    }
+  }
 
-  // The top-level gallery shows the last plotting run (queued, with
-  // --mode=all); each run's directory has its own.
-  for (auto it = reports.rbegin(); it != reports.rend(); ++it) {
-    if (it->mode == PlotMode::kNone) continue;
+  // The top-level gallery shows the whole training: the last plotting run
+  // that plots every frame (queued, with --mode=all), or the latest run when
+  // it ran alone. Each run's directory has its own.
+  const RunReport* shown = nullptr;
+  for (const RunReport& r : reports) {
+    if (r.mode == PlotMode::kNone) continue;
+    if (shown == nullptr || r.mode != PlotMode::kLatest) shown = &r;
+  }
+  if (shown != nullptr) {
     std::filesystem::path index = out_dir / "index.html";
-    std::string run(PlotModeName(it->mode));
+    std::string run(PlotModeName(shown->mode));
     absl::Status gallery = WriteGallery(
         index, absl::StrCat("Two moons training: plots of the ", run, " run"),
-        it->plots_written, absl::StrCat(run, "/"));
+        shown->plots_written, absl::StrCat(run, "/"));
     if (gallery.ok()) {
       absl::PrintF("Plots: %s\n", index.string());
     } else {
       problems = true;
       Fail(gallery.message(), kPlotsFailed);
     }
-    break;
   }
   return problems ? kPlotsFailed : 0;
 }

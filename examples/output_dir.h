@@ -1,8 +1,11 @@
 // Output directory: where a gradient_descent run puts its pictures.
 //
-//   <out_dir>/index.html          the gallery of the last plotting run
+//   <out_dir>/index.html          the gallery of the whole training (the
+//                                 queued run's, with --mode=all)
 //   <out_dir>/sync/plot_*.svg     the sync run's plots, and its index.html
 //   <out_dir>/queued/plot_*.svg   the queued run's, and its index.html
+//   <out_dir>/latest/plot_*.svg   the latest run's (fewer: it coalesces), and
+//                                 its index.html
 //
 // Each plotting run gets a directory of its own, so that a plot the queued
 // run lost could not hide behind the sync run's file of the same name.

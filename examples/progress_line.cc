@@ -39,6 +39,9 @@ std::string FormatProgress(const Progress& p) {
     if (p.plots_failed > 0) {
       absl::StrAppendFormat(&text, ", %d failed", p.plots_failed);
     }
+    if (p.plots_coalesced > 0) {
+      absl::StrAppendFormat(&text, ", %d coalesced", p.plots_coalesced);
+    }
   }
   return text;
 }

@@ -1,5 +1,6 @@
 // ProgressLine: the live status of a training run (iteration, loss, accuracy,
-// plots queued/running/done), shown the way the output can take it.
+// plots queued/running/done/failed/coalesced), shown the way the output can
+// take it.
 //
 //   * On a terminal (kRedraw) one line is redrawn in place, at most ten
 //     times a second, so printing never costs the loop much.
@@ -28,7 +29,7 @@
 namespace gradient_descent {
 
 struct Progress {
-  // The run's name: "none", "sync" or "queued".
+  // The run's name: "none", "sync", "queued" or "latest".
   absl::string_view mode;
   // Gradient steps taken, of `iterations`.
   int iteration = 0;
@@ -40,7 +41,11 @@ struct Progress {
   int plots_queued = 0;
   int plots_running = 0;
   int plots_done = 0;
+  // Shown only when non-zero.
   int plots_failed = 0;
+  // Plots replaced by a newer one before they started (the latest run);
+  // shown only when non-zero.
+  int plots_coalesced = 0;
 };
 
 // The line's text, without newline or escape codes.

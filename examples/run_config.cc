@@ -42,12 +42,13 @@ absl::StatusOr<std::vector<PlotMode>> ParseModes(absl::string_view mode) {
   if (mode == "none") return std::vector<PlotMode>{PlotMode::kNone};
   if (mode == "sync") return std::vector<PlotMode>{PlotMode::kSync};
   if (mode == "queued") return std::vector<PlotMode>{PlotMode::kQueued};
+  if (mode == "latest") return std::vector<PlotMode>{PlotMode::kLatest};
   if (mode == "all") {
     return std::vector<PlotMode>{PlotMode::kNone, PlotMode::kSync,
-                                 PlotMode::kQueued};
+                                 PlotMode::kQueued, PlotMode::kLatest};
   }
   return absl::InvalidArgumentError(absl::StrCat(
-      "--mode must be none, sync, queued or all, got '", mode, "'"));
+      "--mode must be none, sync, queued, latest or all, got '", mode, "'"));
 }
 
 }  // namespace gradient_descent

@@ -25,7 +25,7 @@ struct RunConfig {
   absl::Duration plot_latency = absl::Milliseconds(200);
   int workers = 4;
   std::string out_dir = "plots";
-  // "none", "sync", "queued" or "all".
+  // "none", "sync", "queued", "latest" or "all".
   std::string mode = "all";
 };
 
@@ -39,7 +39,7 @@ inline constexpr absl::Duration kMaxPlotLatency = absl::Seconds(60);
 absl::Status ValidateRunConfig(const RunConfig& config);
 
 // The runs `mode` stands for, in the order they run: "all" is none, sync,
-// queued (the baseline first). kInvalidArgument for anything else.
+// queued, latest (the baseline first). kInvalidArgument for anything else.
 absl::StatusOr<std::vector<PlotMode>> ParseModes(absl::string_view mode);
 
 }  // namespace gradient_descent

@@ -14,6 +14,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "examples/dataset.h"
+#include "examples/plot_progress_observer.h"
 #include "examples/plot_writer.h"
 #include "examples/training_snapshot.h"
 #include "taskqueue/taskqueue.h"
@@ -28,7 +29,7 @@ using Clock = std::chrono::steady_clock;
 constexpr int kFailuresShown = 3;
 
 // What became of the run's plots, recorded by the loop (kSync) or by the
-// queue's workers (kQueued), several at once.
+// queue's workers (kQueued, kLatest), several at once.
 class PlotLog {
  public:
   PlotLog(PlotMode mode, ProgressLine* progress)
@@ -94,6 +95,8 @@ absl::string_view PlotModeName(PlotMode mode) {
       return "sync";
     case PlotMode::kQueued:
       return "queued";
+    case PlotMode::kLatest:
+      return "latest";
   }
   return "?";
 }
@@ -109,14 +112,18 @@ RunReport RunTraining(const RunOptions& options) {
 
   // Declared after what its tasks use, so it is destroyed (which waits for
   // every task) before them.
+  std::shared_ptr<PlotProgressObserver> observer;
   std::optional<taskqueue::TaskQueue> queue;
-  if (options.mode == PlotMode::kQueued) {
+  if (options.mode == PlotMode::kQueued || options.mode == PlotMode::kLatest) {
+    observer = std::make_shared<PlotProgressObserver>();
     queue.emplace(taskqueue::QueueOptions{
         .num_workers = options.workers,
         // On a worker thread, possibly several at once: PlotLog locks.
-        .on_error = [&log](const taskqueue::TaskFailure& failure) {
-          log.Failed(failure.description);
-        }});
+        .on_error =
+            [&log](const taskqueue::TaskFailure& failure) {
+              log.Failed(failure.description);
+            },
+        .observer = observer});
   }
 
   // The plot "call" of the user's loop, in this run's mode.
@@ -127,14 +134,21 @@ RunReport RunTraining(const RunOptions& options) {
       } catch (const std::exception& e) {
         log.Failed(e.what());
       }
-    } else if (options.mode == PlotMode::kQueued) {
+    } else if (queue) {
       // The task owns its snapshot: the model goes on training meanwhile.
       // What Write() throws goes to on_error above.
-      queue->add_task(
-          [&writer, &log](const TrainingSnapshot& owned) {
-            log.Written(writer.Write(owned));
-          },
-          std::move(snapshot));
+      auto write = [&writer, &log](const TrainingSnapshot& owned) {
+        log.Written(writer.Write(owned));
+      };
+      if (options.mode == PlotMode::kQueued) {
+        queue->add_task(write, std::move(snapshot));
+      } else {
+        // One key for every plot: this one replaces the plot still waiting,
+        // if any. A plot being written is never interrupted.
+        queue->add_task(
+            taskqueue::TaskOptions{.name = "plot", .coalesce_key = "plot"},
+            write, std::move(snapshot));
+      }
     }
   };
 
@@ -145,12 +159,13 @@ RunReport RunTraining(const RunOptions& options) {
                .loss = evaluation.loss,
                .accuracy = evaluation.accuracy,
                .plots = plotting};
-    if (queue) {
-      taskqueue::Stats stats = queue->stats();
-      p.plots_queued = static_cast<int>(stats.queued);
-      p.plots_running = static_cast<int>(stats.running);
-      p.plots_done = static_cast<int>(stats.completed);
-      p.plots_failed = static_cast<int>(stats.failed);
+    if (observer) {
+      PlotCounts counts = observer->counts();
+      p.plots_queued = counts.queued;
+      p.plots_running = counts.running;
+      p.plots_done = counts.done;
+      p.plots_failed = counts.failed;
+      p.plots_coalesced = counts.coalesced;
     } else if (plotting) {
       p.plots_done = log.written_count();
       p.plots_failed = log.failed_count();
@@ -181,6 +196,7 @@ RunReport RunTraining(const RunOptions& options) {
     taskqueue::JoinResult joined = queue->join();
     report.join_wait = absl::FromChrono(Clock::now() - join_start);
     report.plots_failed = static_cast<int>(joined.failed);
+    report.plots_coalesced = static_cast<int>(queue->stats().coalesced);
     if (options.progress != nullptr) {
       options.progress->Show(progress_now(options.iterations, latest));
     }

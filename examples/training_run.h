@@ -1,4 +1,4 @@
-// Training run: one timed training of the example, in one of three plot
+// Training run: one timed training of the example, in one of four plot
 // modes, and the report the comparison table is made of.
 //
 //   * kNone: no plots, the baseline the other modes are measured against.
@@ -7,6 +7,13 @@
 //   * kQueued: each plot is handed to a taskqueue::TaskQueue as a snapshot;
 //     its workers write it while the loop goes on, and the run joins the
 //     queue once the loop is done: the fix.
+//   * kLatest: the live view. Like kQueued, but each plot is added with a
+//     coalesce_key, so while every worker is busy only the newest plot waits:
+//     a newer one replaces it, and the older ends as `coalesced`, unwritten.
+//     A dashboard wants the current state, not the history, so this run
+//     writes fewer plots than it asks for, by design. The newest plot, of the
+//     last iteration plotted, is always written (nothing comes to replace it,
+//     and join waits for it) unless writing it fails.
 //
 //   RunReport report = RunTraining(RunOptions{.mode = PlotMode::kQueued,
 //                                             .plot_dir = "/tmp/plots"});
@@ -14,11 +21,15 @@
 // A plot that fails (an unwritable directory, say) never stops training: it
 // is counted in the report, its error kept, and shown through the progress
 // line. Every mode trains the same network on the same data from the same
-// seed, so sync and queued runs write the same plots, byte for byte.
+// seed, so sync and queued runs write the same plots, byte for byte (and
+// every plot kLatest writes is one of them).
+//
+// In kQueued and kLatest the progress line's plot counts come from the queue's
+// events, through a PlotProgressObserver (plot_progress_observer.h).
 //
 // Blocks for the whole run; runs on the calling thread (plus the queue's
-// workers in kQueued). Several runs may go on at once on different threads if
-// their plot directories differ.
+// workers in kQueued and kLatest). Several runs may go on at once on different
+// threads if their plot directories differ.
 #ifndef TASKQUEUE_EXAMPLES_TRAINING_RUN_H_
 #define TASKQUEUE_EXAMPLES_TRAINING_RUN_H_
 
@@ -36,9 +47,9 @@
 
 namespace gradient_descent {
 
-enum class PlotMode { kNone, kSync, kQueued };
+enum class PlotMode { kNone, kSync, kQueued, kLatest };
 
-// "none", "sync", "queued".
+// "none", "sync", "queued", "latest".
 absl::string_view PlotModeName(PlotMode mode);
 
 struct RunOptions {
@@ -52,9 +63,10 @@ struct RunOptions {
   int plot_every = 20;
   // The simulated upload of each plot, >= 0. Default: 200 ms.
   absl::Duration plot_latency = absl::Milliseconds(200);
-  // Queue workers (kQueued), in [1, QueueOptions::kMaxWorkers]. Default: 4.
+  // Queue workers (kQueued, kLatest), in [1, QueueOptions::kMaxWorkers].
+  // Default: 4.
   int workers = 4;
-  // The existing directory plots are written to (kSync, kQueued).
+  // The existing directory plots are written to (all modes but kNone).
   std::filesystem::path plot_dir;
   TwoMoonsOptions data;
   // total_iterations is set from `iterations`.
@@ -68,17 +80,23 @@ struct RunReport {
   PlotMode mode = PlotMode::kNone;
   int iterations = 0;
   // From before the first step to after the last, including what the loop
-  // does for plots: writing them (kSync) or handing them over (kQueued).
+  // does for plots: writing them (kSync) or handing them over (kQueued,
+  // kLatest).
   absl::Duration loop_time;
-  // kQueued: the wait in join() after the loop for the plots still queued or
-  // running. Zero in the other modes.
+  // kQueued, kLatest: the wait in join() after the loop for the plots still
+  // queued or running. Zero in the other modes.
   absl::Duration join_wait;
   // Plots the run asked for (0 for kNone).
   int plots_requested = 0;
   // Plots on disk, in iteration order.
   std::vector<WrittenPlot> plots_written;
-  // Plots that failed, as counted by the queue (kQueued) or by the loop.
+  // Plots that failed, as counted by the queue (kQueued, kLatest) or by the
+  // loop.
   int plots_failed = 0;
+  // Plots replaced by a newer one before they started (Stats::coalesced):
+  // only kLatest coalesces. Once the run is over,
+  //   plots_written.size() + plots_failed + plots_coalesced == plots_requested
+  int plots_coalesced = 0;
   // What they failed with, e.g. "cannot write /x/plot_000020.svg: Not a
   // directory", in the order they failed.
   std::vector<std::string> failures;

@@ -1,7 +1,8 @@
 // The gradient_descent program as a user runs it: bad flags give a one-line
 // error and exit status 2, and a small --mode=all run prints the comparison
-// and writes well-formed plots, the same in the sync and queued directories,
-// with galleries that list every one.
+// (the latest run's row included) and writes well-formed plots, the same in
+// the sync and queued directories, the latest run's among them with its last
+// plot, with galleries that list every one.
 #include <sys/wait.h>
 
 #include <cstdlib>
@@ -28,7 +29,9 @@ namespace {
 namespace fs = std::filesystem;
 using ::taskqueue_testing::FreshTestDir;
 using ::taskqueue_testing::ReadWholeFile;
+using ::testing::Contains;
 using ::testing::HasSubstr;
+using ::testing::IsSubsetOf;
 using ::testing::Not;
 using ::testing::SizeIs;
 using ::testing::StartsWith;
@@ -78,7 +81,8 @@ INSTANTIATE_TEST_SUITE_P(
         BadFlag{"--workers=100000", "--workers must be between 1 and 1024"},
         BadFlag{"--plot_every=0", "--plot_every must be between 1 and"},
         BadFlag{"--plot_latency=-1s", "--plot_latency must be between 0"},
-        BadFlag{"--mode=fast", "--mode must be none, sync, queued or all"},
+        BadFlag{"--mode=fast",
+                "--mode must be none, sync, queued, latest or all"},
         BadFlag{"--out_dir=", "--out_dir must not be empty"},
         BadFlag{"stray", "unexpected argument 'stray'"}));
 
@@ -156,7 +160,8 @@ TEST(GradientDescentTest, AllModesCompareAndWriteTheSamePlots) {
   EXPECT_THAT(r.out, Not(HasSubstr("\r")));
   EXPECT_THAT(r.out, HasSubstr("loop time"));
   EXPECT_THAT(r.out, HasSubstr("join wait"));
-  for (const char* mode : {"\nnone ", "\nsync ", "\nqueued "}) {
+  EXPECT_THAT(r.out, HasSubstr("coalesced"));
+  for (const char* mode : {"\nnone ", "\nsync ", "\nqueued ", "\nlatest "}) {
     EXPECT_THAT(r.out, HasSubstr(mode));
   }
   EXPECT_THAT(r.out, HasSubstr("4/4"));
@@ -176,8 +181,39 @@ TEST(GradientDescentTest, AllModesCompareAndWriteTheSamePlots) {
   }
   EXPECT_EQ(GalleryLinks(out_dir / "sync" / "index.html"), expected);
   EXPECT_EQ(GalleryLinks(out_dir / "queued" / "index.html"), expected);
+
+  // The latest run may coalesce some plots, never the last one; what it
+  // writes is the sync run's picture, and its gallery lists just that.
+  EXPECT_THAT(r.out, HasSubstr("The latest run wrote "));
+  std::set<std::string> latest = SvgFiles(out_dir / "latest");
+  EXPECT_THAT(latest, IsSubsetOf(expected));
+  EXPECT_THAT(latest, Contains("plot_000060.svg"));
+  for (const std::string& name : latest) {
+    EXPECT_EQ(ReadWholeFile(out_dir / "latest" / name),
+              ReadWholeFile(out_dir / "sync" / name))
+        << name;
+  }
+  EXPECT_EQ(GalleryLinks(out_dir / "latest" / "index.html"), latest);
+
+  // The top-level gallery shows every plot: the queued run's.
   std::set<std::string> top_level;
   for (const std::string& name : expected) top_level.insert("queued/" + name);
+  EXPECT_EQ(GalleryLinks(out_dir / "index.html"), top_level);
+}
+
+TEST(GradientDescentTest, LatestModeAloneShowsItsPlotsAtTheTop) {
+  fs::path out_dir = FreshTestDir("latest_mode") / "plots";
+  Result r =
+      RunProgram({"--mode=latest", "--iterations=40", "--plot_every=10",
+                  "--plot_latency=5ms", "--out_dir=" + out_dir.string()});
+  ASSERT_EQ(r.exit_status, 0) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("\nlatest "));
+  EXPECT_THAT(r.out, HasSubstr("The latest run wrote "));
+  std::set<std::string> top_level;
+  for (const std::string& name : SvgFiles(out_dir / "latest")) {
+    top_level.insert("latest/" + name);
+  }
+  EXPECT_THAT(top_level, Contains("latest/plot_000040.svg"));
   EXPECT_EQ(GalleryLinks(out_dir / "index.html"), top_level);
 }
 

@@ -68,6 +68,12 @@ TEST(ProgressLineTest, FormatsEverythingAPersonWantsToSee) {
   Progress failing = At(120, 600);
   failing.plots_failed = 3;
   EXPECT_THAT(FormatProgress(failing), HasSubstr("3 failed"));
+  EXPECT_THAT(FormatProgress(failing), Not(HasSubstr("coalesced")));
+  Progress coalescing = At(120, 600);
+  coalescing.mode = "latest";
+  coalescing.plots_coalesced = 9;
+  EXPECT_THAT(FormatProgress(coalescing),
+              HasSubstr("2 queued, 4 running, 17 done, 9 coalesced"));
   Progress no_plots = At(120, 600);
   no_plots.plots = false;
   EXPECT_THAT(FormatProgress(no_plots), Not(HasSubstr("plots")));

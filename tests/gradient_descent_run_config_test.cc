@@ -1,5 +1,6 @@
 // The gradient-descent example's flag checks: the defaults pass, each bound
-// is inclusive, and --mode=all runs the baseline first.
+// is inclusive, and --mode=all runs the baseline first and the latest mode
+// last.
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "examples/run_config.h"
@@ -37,8 +38,10 @@ TEST(RunConfigTest, BoundsAreInclusive) {
 
 TEST(RunConfigTest, ModesRunTheBaselineFirst) {
   EXPECT_THAT(*ParseModes("all"),
-              ElementsAre(PlotMode::kNone, PlotMode::kSync, PlotMode::kQueued));
+              ElementsAre(PlotMode::kNone, PlotMode::kSync, PlotMode::kQueued,
+                          PlotMode::kLatest));
   EXPECT_THAT(*ParseModes("queued"), ElementsAre(PlotMode::kQueued));
+  EXPECT_THAT(*ParseModes("latest"), ElementsAre(PlotMode::kLatest));
   EXPECT_EQ(ParseModes("ALL").status().code(),
             absl::StatusCode::kInvalidArgument);
 }

@@ -27,6 +27,7 @@ namespace gradient_descent {
 namespace {
 
 namespace fs = std::filesystem;
+using ::taskqueue_testing::FileNamesIn;
 using ::taskqueue_testing::FreshTestDir;
 using ::taskqueue_testing::ReadWholeFile;
 using ::testing::HasSubstr;
@@ -34,15 +35,6 @@ using ::testing::IsEmpty;
 using ::testing::IsSubsetOf;
 using ::testing::Not;
 using ::testing::SizeIs;
-
-// File names in `dir`, sorted.
-std::set<std::string> Listing(const fs::path& dir) {
-  std::set<std::string> names;
-  for (const fs::directory_entry& entry : fs::directory_iterator(dir)) {
-    names.insert(entry.path().filename().string());
-  }
-  return names;
-}
 
 std::set<std::string> Names(const std::vector<WrittenPlot>& plots) {
   std::set<std::string> names;
@@ -111,7 +103,7 @@ TEST_P(LatestModeSweep, CoalescesWhenPlottingIsSlowAndKeepsTheLastPlot) {
   // Exactly the reported plots are on disk, each a well-formed SVG and the
   // same picture the sync run draws for that iteration (plotted here without
   // the upload, which changes nothing in the file).
-  EXPECT_EQ(Listing(latest_dir), Names(latest.plots_written));
+  EXPECT_EQ(FileNamesIn(latest_dir), Names(latest.plots_written));
   RunOptions sync_options = SlowPlots(PlotMode::kSync, sync_dir, 1);
   sync_options.plot_latency = absl::ZeroDuration();
   RunReport sync = RunTraining(sync_options);

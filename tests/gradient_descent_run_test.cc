@@ -28,20 +28,12 @@ namespace gradient_descent {
 namespace {
 
 namespace fs = std::filesystem;
+using ::taskqueue_testing::FileNamesIn;
 using ::taskqueue_testing::FreshTestDir;
 using ::taskqueue_testing::ReadWholeFile;
 using ::testing::Each;
 using ::testing::HasSubstr;
 using ::testing::SizeIs;
-
-// File names in `dir`, sorted.
-std::set<std::string> Listing(const fs::path& dir) {
-  std::set<std::string> names;
-  for (const fs::directory_entry& entry : fs::directory_iterator(dir)) {
-    names.insert(entry.path().filename().string());
-  }
-  return names;
-}
 
 std::set<std::string> Names(const std::vector<WrittenPlot>& plots) {
   std::set<std::string> names;
@@ -82,8 +74,8 @@ TEST_P(WorkerSweep, SyncAndQueuedWriteTheSamePlots) {
   }
   EXPECT_EQ(Names(sync.plots_written), Names(queued.plots_written));
   // Exactly the reported plots are on disk, and they are the same pictures.
-  EXPECT_EQ(Listing(sync_dir), Names(sync.plots_written));
-  EXPECT_EQ(Listing(queued_dir), Names(queued.plots_written));
+  EXPECT_EQ(FileNamesIn(sync_dir), Names(sync.plots_written));
+  EXPECT_EQ(FileNamesIn(queued_dir), Names(queued.plots_written));
   for (const WrittenPlot& plot : queued.plots_written) {
     std::string svg = ReadWholeFile(queued_dir / plot.file_name);
     EXPECT_EQ(svg, ReadWholeFile(sync_dir / plot.file_name)) << plot.file_name;
@@ -113,7 +105,7 @@ TEST_P(WorkerSweep, GalleryListsEveryPlotWritten) {
   for (const XmlElement* a : list->FindAll("a")) {
     linked.insert(a->Attribute("href"));
   }
-  std::set<std::string> on_disk = Listing(dir);
+  std::set<std::string> on_disk = FileNamesIn(dir);
   on_disk.erase("index.html");
   EXPECT_THAT(on_disk, SizeIs(kPlots));
   EXPECT_EQ(linked, on_disk);

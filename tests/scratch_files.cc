@@ -32,4 +32,12 @@ std::string ReadWholeFile(const std::filesystem::path& path) {
   return content.str();
 }
 
+std::set<std::string> FileNamesIn(const std::filesystem::path& dir) {
+  std::set<std::string> names;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    names.insert(entry.path().filename().string());
+  }
+  return names;
+}
+
 }  // namespace taskqueue_testing

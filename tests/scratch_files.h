@@ -1,8 +1,10 @@
-// Files for tests: a fresh directory per test and reading a file back whole.
+// Files for tests: a fresh directory per test, reading a file back whole, and
+// listing a directory.
 #ifndef TASKQUEUE_TESTS_SCRATCH_FILES_H_
 #define TASKQUEUE_TESTS_SCRATCH_FILES_H_
 
 #include <filesystem>
+#include <set>
 #include <string>
 
 namespace taskqueue_testing {
@@ -14,6 +16,9 @@ std::filesystem::path FreshTestDir(const std::string& name = "");
 
 // The whole content of `path`; empty if it cannot be read.
 std::string ReadWholeFile(const std::filesystem::path& path);
+
+// The names of the entries of `dir` (not their paths), sorted.
+std::set<std::string> FileNamesIn(const std::filesystem::path& dir);
 
 }  // namespace taskqueue_testing
 

@@ -81,6 +81,8 @@ ActorBackend::ActorBackend(const QueueOptions& options)
                                                    options.block_timeout)
                      : nullptr),
       prune_requested_(std::make_shared<std::atomic<bool>>(false)),
+      plain_(!options.record_timings && options.max_queued == 0 &&
+             options.observer == nullptr),
       workers_(std::make_shared<WorkerHandles>()) {
   auto context = std::make_shared<const WorkerContext>(WorkerContext{
       .queue = this,
@@ -162,6 +164,7 @@ bool ActorBackend::Push(Task task, ControlRef control) {
 }
 
 bool ActorBackend::Add(Task task) {
+  if (plain_) return Push(std::move(task), ControlRef());
   if (record_timings_) {
     // The wait is measured from the control block's queued_at.
     return AddControlled(ControlRef::Make(), std::move(task));

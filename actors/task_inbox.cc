@@ -40,8 +40,14 @@ uint64_t TaskInbox::Close() {
 
 std::vector<QueuedTask>& TaskInbox::Drain() {
   // Swapping with the emptied buffer of the previous drain hands producers
-  // a vector that already has capacity: no reallocation in steady state.
-  drain_buffer_.clear();
+  // a vector that already has capacity: no reallocation in steady state. But
+  // a backlog's worth of capacity would stay resident beside the tasks it
+  // held, so a large buffer is freed instead.
+  if (drain_buffer_.capacity() > kKeptCapacity) {
+    std::vector<QueuedTask>().swap(drain_buffer_);
+  } else {
+    drain_buffer_.clear();
+  }
   absl::MutexLock lock(&mu_);
   drain_buffer_.swap(tasks_);
   supervisor_told_ = false;

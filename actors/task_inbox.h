@@ -16,6 +16,7 @@
 #define TASKQUEUE_ACTORS_TASK_INBOX_H_
 
 #include <atomic>
+#include <cstddef>
 #include <cstdint>
 #include <limits>
 #include <vector>
@@ -88,6 +89,8 @@ class TaskInbox {
   int undrained_top_ ABSL_GUARDED_BY(mu_) = std::numeric_limits<int>::min();
   // Touched only by the draining thread.
   std::vector<QueuedTask> drain_buffer_;
+  // Tasks' worth of capacity Drain() keeps for reuse.
+  static constexpr size_t kKeptCapacity = 4096;
 };
 
 }  // namespace taskqueue::internal

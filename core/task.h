@@ -77,11 +77,16 @@ Task MakeAttempt(Sink sink, std::stop_token token, F&& f, Args&&... args) {
       };
 }
 
-// A plain add_task: no handle, no stop ever requested.
+// A plain add_task: no handle, no stop ever requested. Captures nothing but
+// f and args: absl::AnyInvocable keeps a closure of up to 16 bytes inline,
+// and one pointer more (a captured token) would cost a task a heap block.
 template <class F, class... Args>
 Task MakeTask(F&& f, Args&&... args) {
-  return MakeAttempt(DiscardResult{}, std::stop_token(), std::forward<F>(f),
-                     std::forward<Args>(args)...);
+  CheckInvocable<F, Args...>();
+  return
+      [f = std::forward<F>(f), ... args = std::forward<Args>(args)]() mutable {
+        InvokeTask(std::move(f), std::stop_token(), std::move(args)...);
+      };
 }
 
 // The first attempt of a task with `max_attempts`; when that is above 1, also

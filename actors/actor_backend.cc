@@ -148,7 +148,7 @@ bool ActorBackend::Admit() {
   return true;
 }
 
-bool ActorBackend::Push(Task task, ControlRef control) {
+bool ActorBackend::Push(Task&& task, ControlRef&& control) {
   switch (inbox_->Push(std::move(task), std::move(control))) {
     case TaskInbox::PushResult::kClosed:
       if (admission_) admission_->Leave();

@@ -83,7 +83,7 @@ class ActorBackend {
   // Counts the task in against the bound: throws QueueFullError when refused;
   // false when closed.
   bool Admit();
-  bool Push(Task task, ControlRef control);
+  bool Push(Task&& task, ControlRef&& control);
   // Blocks until every task of epoch <= `epoch` has ended, or `deadline`.
   // Returns whether they all ended.
   bool AwaitEpoch(uint64_t epoch, std::optional<Clock::time_point> deadline);

@@ -40,7 +40,8 @@ class TaskInbox {
   };
 
   // `control` is null for a plain add_task.
-  PushResult Push(Task task, ControlRef control = ControlRef());
+  // By rvalue reference: each move of a Task is an indirect call.
+  PushResult Push(Task&& task, ControlRef&& control = ControlRef());
 
   // Ends the current epoch and returns it: tasks pushed before this call have
   // an epoch <= the result, tasks pushed after it a greater one.
@@ -90,7 +91,7 @@ class TaskInbox {
   // Touched only by the draining thread.
   std::vector<QueuedTask> drain_buffer_;
   // Tasks' worth of capacity Drain() keeps for reuse.
-  static constexpr size_t kKeptCapacity = 4096;
+  static constexpr size_t kKeptCapacity = 65536;
 };
 
 }  // namespace taskqueue::internal

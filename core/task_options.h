@@ -65,8 +65,9 @@ struct TaskOptions {
   // A task not started by this time is not run: it ends as `expired` (its
   // future fails with TaskExpiredError) and join stops waiting for it at the
   // deadline, also when its delay (run_at) falls after the deadline. A retry
-  // still waiting at the deadline expires too. Once running, a task is never interrupted: it may watch its
-  // std::stop_token, which is signalled at the deadline. Default: none.
+  // still waiting at the deadline expires too. Once running, a task is never
+  // interrupted: it may watch its std::stop_token, which is signalled at the
+  // deadline. Default: none.
   std::optional<std::chrono::steady_clock::time_point> deadline;
 
   // Delayed tasks: not started before `run_after` has passed since add_task

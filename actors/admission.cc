@@ -42,9 +42,4 @@ void Admission::Close() {
   closed_ = true;
 }
 
-size_t Admission::Excess() const {
-  absl::MutexLock lock(&mu_);
-  return queued_ > max_ ? queued_ - max_ : 0;
-}
-
 }  // namespace taskqueue::internal

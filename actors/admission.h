@@ -43,9 +43,8 @@ class Admission {
   // Releases every waiting producer with kClosed, and refuses later ones.
   void Close();
 
-  // How many queued tasks are over the bound; only kDropOldest admits more
-  // than the bound (and retries, which are never refused).
-  size_t Excess() const;
+  size_t max_queued() const { return max_; }
+  // kDropOldest admits every task: the supervisor drops the excess.
   bool drops_oldest() const { return policy_ == OverflowPolicy::kDropOldest; }
 
  private:

@@ -53,8 +53,9 @@ class QueueCounters {
   // A task ended without running (`why` is kCancelled, kDropped, kCoalesced
   // or kExpired). Thread-safe.
   void CountUnrun(TaskState why, const std::string& name);
-  // An attempt that started on a worker ended elsewhere (its worker died):
-  // `retried` says whether the task will run again. Thread-safe.
+  // An attempt that started on a worker ended without the worker counting it
+  // (its worker died, or a stop request overtook its retry): `retried` says
+  // whether the task will run again. Thread-safe.
   void CountAttemptLost(bool retried);
   // A task failed for good outside a worker's attempt (a retry that shutdown
   // cancelled, a worker that died on its last attempt). Thread-safe.

@@ -161,17 +161,31 @@ void Admit(SupervisorState& st, QueuedTask task, Clock::time_point now,
   st.waiting.PushBack(std::move(task));
 }
 
-// While a kDropOldest queue is over its bound, drops the oldest waiting task
-// of the lowest priority.
+// Tasks this supervisor holds that have not started.
+size_t QueuedHere(const SupervisorState& st) {
+  size_t queued = st.waiting.size() + st.timed.size();
+  for (const auto& worker : st.workers) {
+    for (const auto& batch : worker.batches) {
+      queued += batch->size() - batch->claimed();
+    }
+  }
+  return queued;
+}
+
+// While a kDropOldest queue holds more than its bound, drops the oldest
+// waiting task of the lowest priority. Counted here, not by the producers'
+// count: that one runs ahead of the inbox, and deciding "oldest of the
+// lowest" before every admitted task has arrived would drop the wrong one.
 void DropOverflow(SupervisorState& st) {
   Admission* admission = st.context.admission.get();
   if (admission == nullptr || !admission->drops_oldest() ||
-      admission->Excess() == 0) {
+      QueuedHere(st) <= admission->max_queued()) {
     return;
   }
   ReclaimAll(st);
   QueuedTask task;
-  while (admission->Excess() > 0 && st.waiting.TakeOldestOfLowest(task)) {
+  while (st.waiting.size() + st.timed.size() > admission->max_queued() &&
+         st.waiting.TakeOldestOfLowest(task)) {
     EndUnrun(st, task, TaskState::kDropped);
     Discard(st, task);
   }

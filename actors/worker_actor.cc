@@ -48,10 +48,23 @@ void AttemptFailed(QueuedTask& queued, int attempt, const Worker& w) {
   if (attempt < control.options.max_attempts && control.make_attempt &&
       !control.stop_requested.load(std::memory_order_acquire)) {
     control.last_failure = failure.exception;
+    // From here a handle may cancel it again.
+    control.state.store(TaskState::kQueued);
+    // A stop requested since the check above (TaskHandle::cancel() requests
+    // it before looking at the state): no retry after all. Unless the
+    // canceller has already ended the task, it fails here. Sequentially
+    // consistent, like RequestStop() and Leave(): of this store-then-load and
+    // the canceller's, at least one sees the other's store.
+    if (control.stop_requested.load()) {
+      w.context.reporter->counters().CountAttemptLost(/*retried=*/false);
+      if (control.Leave(TaskState::kFailed)) {
+        control.make_attempt = nullptr;
+        w.context.reporter->FailedElsewhere(&control, failure);
+      }
+      return;
+    }
     if (w.context.admission) w.context.admission->ForceEnter();
     WorkerCounters::Increment(w.counters.retried);
-    // From here a handle may cancel it again.
-    control.state.store(TaskState::kQueued, std::memory_order_release);
     HandOffTo(w.supervisor);
     w.self->send(w.supervisor, retry_atom::value, queued.control, queued.epoch);
     return;

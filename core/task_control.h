@@ -80,15 +80,14 @@ struct TaskControl {
 
   // Asks a running task to stop: its token (if it has one) and its retries.
   void RequestStop() {
-    stop_requested.store(true, std::memory_order_release);
+    stop_requested.store(true);
     stop.request_stop();
   }
 
   // Moves kQueued -> `to`; true if this call did it.
   bool Leave(TaskState to) {
     TaskState expected = TaskState::kQueued;
-    return state.compare_exchange_strong(expected, to,
-                                         std::memory_order_acq_rel);
+    return state.compare_exchange_strong(expected, to);
   }
 };
 

@@ -32,16 +32,19 @@ std::string_view TaskStateName(TaskState state) {
 CancelResult TaskHandle::cancel() const {
   if (!control_) return CancelResult::kTooLate;
   // A queue that is gone has ended every task it took.
-  if (std::shared_ptr<internal::QueueLink> queue = control_->queue.lock()) {
-    if (queue->EndUnrun(*control_, TaskState::kCancelled)) {
-      return CancelResult::kCancelled;
-    }
-  }
-  if (control_->state.load(std::memory_order_acquire) == TaskState::kRunning) {
-    control_->RequestStop();
-    return CancelResult::kStopRequested;
-  }
-  return CancelResult::kTooLate;
+  std::shared_ptr<internal::QueueLink> queue = control_->queue.lock();
+  auto end_if_queued = [&] {
+    return queue && queue->EndUnrun(*control_, TaskState::kCancelled);
+  };
+  if (end_if_queued()) return CancelResult::kCancelled;
+  // Running, or just ended, or between an attempt and its retry. The stop
+  // request comes first: a worker deciding on a retry checks it after
+  // putting the task back, so the retry cannot slip past it.
+  control_->RequestStop();
+  if (end_if_queued()) return CancelResult::kCancelled;
+  return control_->state.load(std::memory_order_acquire) == TaskState::kRunning
+             ? CancelResult::kStopRequested
+             : CancelResult::kTooLate;
 }
 
 TaskState TaskHandle::state() const {

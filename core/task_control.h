@@ -10,10 +10,11 @@
 // So a task is never both run and not run, whatever races. The queue takes
 // the task's closure out of its queues later, lazily (see QueueLink).
 //
-// Thread-safety: `state`, `stop` and `attempts` are thread-safe;
-// `make_attempt` and `last_failure` are written by the worker running an
-// attempt or by the supervisor, never both at once (message hand-offs order
-// them); the rest is immutable once the task is queued.
+// Thread-safety: `state`, `stop`, `stop_requested` and `attempts` are
+// thread-safe; `make_attempt`, `last_failure` and `queued_at` are written by
+// the worker running an attempt or by the supervisor, never both at once
+// (message hand-offs order them); the rest is immutable once the task is
+// queued.
 #ifndef TASKQUEUE_CORE_TASK_CONTROL_H_
 #define TASKQUEUE_CORE_TASK_CONTROL_H_
 

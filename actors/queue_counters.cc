@@ -47,9 +47,8 @@ void QueueCounters::CountAttemptLost(bool retried) {
   if (retried) retried_elsewhere_.fetch_add(1, std::memory_order_acq_rel);
 }
 
-void QueueCounters::CountFailedElsewhere(const std::string& name) {
+void QueueCounters::CountFailedElsewhere() {
   failed_elsewhere_.fetch_add(1, std::memory_order_acq_rel);
-  if (!name.empty()) CountNamed(name, &NameStats::failed);
 }
 
 void QueueCounters::CountRestart(int worker) {

@@ -48,7 +48,6 @@ class QueueCounters {
   QueueCounters(int num_workers, bool record_timings);
 
   WorkerCounters& worker(int index) { return workers_[index]; }
-  bool record_timings() const { return record_timings_; }
 
   // A task ended without running (`why` is kCancelled, kDropped, kCoalesced
   // or kExpired). Thread-safe.
@@ -59,7 +58,7 @@ class QueueCounters {
   void CountAttemptLost(bool retried);
   // A task failed for good outside a worker's attempt (a retry that shutdown
   // cancelled, a worker that died on its last attempt). Thread-safe.
-  void CountFailedElsewhere(const std::string& name);
+  void CountFailedElsewhere();
   void CountRestart(int worker);
   // Named tasks' counts. Thread-safe.
   void CountNamed(const std::string& name, uint64_t NameStats::*field);

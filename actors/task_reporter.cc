@@ -76,7 +76,7 @@ void TaskReporter::Failed(int worker, TaskControl* control,
 
 void TaskReporter::FailedElsewhere(TaskControl* control,
                                    const TaskFailure& failure) const {
-  counters_->CountFailedElsewhere("");
+  counters_->CountFailedElsewhere();
   Failed(-1, control, failure);
 }
 

@@ -7,10 +7,11 @@
 //   * `QueueClosedError`: `add_task()` or `submit()` after `shutdown()` began
 //     (including from a task that is still running during shutdown). The task
 //     was not queued; nothing else changed.
-//   * `JoinFromTaskError`: `join()` or `shutdown()` called from one of the
-//     queue's own tasks. Waiting for the queue from inside it would wait for
-//     the caller itself, so the call fails at once instead of deadlocking, as
-//     `std::thread::join()` on the calling thread does.
+//   * `JoinFromTaskError`: `join()`, `join_for()`, `join_until()` or
+//     `shutdown()` called from one of the queue's own tasks. Waiting for the
+//     queue from inside it would wait for the caller itself, so the call
+//     fails at once instead of deadlocking, as `std::thread::join()` on the
+//     calling thread does.
 //
 // Both derive from `std::logic_error`: each means that the calling code has a
 // bug, not that a retry could succeed.

@@ -52,10 +52,9 @@ using TaskResult =
     decltype(InvokeTask(std::declval<std::decay_t<F>>(), std::stop_token(),
                         std::declval<std::decay_t<Args>>()...));
 
-// Where an attempt's result goes: nowhere (add_task) or a promise (submit).
+// Where an attempt's result goes: nowhere (add_task), or a
+// std::shared_ptr<std::promise<R>> (submit).
 struct DiscardResult {};
-template <class R>
-using PromiseSink = std::shared_ptr<std::promise<R>>;
 
 // Decay-copies `f` and `args` into an attempt that calls f with them as
 // rvalues, as std::thread does, and hands the result to `sink`.

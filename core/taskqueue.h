@@ -44,8 +44,10 @@
 // Misuse throws: see errors.h.
 //
 // Thread-safety. Every method may be called from any thread at once, including
-// from the queue's own tasks (except `join()` and `shutdown()`, which throw
-// JoinFromTaskError there, and the destructor).
+// from the queue's own tasks (except the joins and `shutdown()`, which throw
+// JoinFromTaskError there, and the destructor). `pause()` and `clear()` block
+// for a message round trip to the supervisor, which never waits for a task,
+// so they are safe from tasks too.
 //
 // Lifetime. The destructor calls `shutdown()`: it waits for every accepted
 // task, so nothing queued is lost when the program ends. Things the tasks use

@@ -75,13 +75,14 @@ ActorBackend::ActorBackend(const QueueOptions& options)
                                                 options.record_timings)),
       reporter_(std::make_shared<TaskReporter>(counters_, options.on_error,
                                                options.observer)),
-      admission_(options.max_queued > 0
+      admission_(options.max_queued > 0 &&
+                         options.overflow != OverflowPolicy::kDropOldest
                      ? std::make_shared<Admission>(options.max_queued,
                                                    options.overflow,
                                                    options.block_timeout)
                      : nullptr),
       prune_requested_(std::make_shared<std::atomic<bool>>(false)),
-      plain_(!options.record_timings && options.max_queued == 0 &&
+      plain_(!options.record_timings && admission_ == nullptr &&
              options.observer == nullptr),
       workers_(std::make_shared<WorkerHandles>()) {
   auto context = std::make_shared<const WorkerContext>(WorkerContext{
@@ -106,16 +107,19 @@ ActorBackend::ActorBackend(const QueueOptions& options)
   for (int32_t i = 0; i < num_workers_; ++i) {
     initial.push_back(spawn_worker(i));
   }
-  supervisor_ =
-      system_->spawn<caf::detached>(supervisor_actor,
-                                    SupervisorContext{
-                                        .inbox = inbox_,
-                                        .reporter = reporter_,
-                                        .admission = admission_,
-                                        .respawn_worker = spawn_worker,
-                                        .prune_requested = prune_requested_,
-                                    },
-                                    std::move(initial));
+  supervisor_ = system_->spawn<caf::detached>(
+      supervisor_actor,
+      SupervisorContext{
+          .inbox = inbox_,
+          .reporter = reporter_,
+          .admission = admission_,
+          .drop_oldest_beyond = options.overflow == OverflowPolicy::kDropOldest
+                                    ? options.max_queued
+                                    : 0,
+          .respawn_worker = spawn_worker,
+          .prune_requested = prune_requested_,
+      },
+      std::move(initial));
   link_ = std::make_shared<Link>(reporter_, prune_requested_, supervisor_);
 }
 

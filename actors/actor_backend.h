@@ -97,8 +97,8 @@ class ActorBackend {
   std::shared_ptr<TaskReporter> reporter_;
   std::shared_ptr<Admission> admission_;
   std::shared_ptr<std::atomic<bool>> prune_requested_;
-  // No bound, observer or timings: a plain add_task goes straight to the
-  // inbox, which is all the three-line user pays for.
+  // No producer-side bound, observer or timings: a plain add_task goes
+  // straight to the inbox, which is all the three-line user pays for.
   const bool plain_;
   std::shared_ptr<WorkerHandles> workers_;
   caf::actor supervisor_;

@@ -7,21 +7,18 @@ Admission::Result Admission::Enter() {
   if (closed_) return Result::kClosed;
   if (queued_ >= max_) {
     if (policy_ == OverflowPolicy::kReject) return Result::kFull;
-    if (policy_ == OverflowPolicy::kBlock) {
-      auto room = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-        return closed_ || queued_ < max_;
-      };
-      absl::Condition has_room(&room);
-      if (block_timeout_) {
-        if (!mu_.AwaitWithTimeout(has_room,
-                                  absl::FromChrono(*block_timeout_))) {
-          return Result::kTimedOut;
-        }
-      } else {
-        mu_.Await(has_room);
+    auto room = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+      return closed_ || queued_ < max_;
+    };
+    absl::Condition has_room(&room);
+    if (block_timeout_) {
+      if (!mu_.AwaitWithTimeout(has_room, absl::FromChrono(*block_timeout_))) {
+        return Result::kTimedOut;
       }
-      if (closed_) return Result::kClosed;
+    } else {
+      mu_.Await(has_room);
     }
+    if (closed_) return Result::kClosed;
   }
   ++queued_;
   return Result::kAdmitted;

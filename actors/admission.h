@@ -1,7 +1,9 @@
-// Admission: the bound of a bounded queue (QueueOptions::max_queued). It
-// counts the tasks that are queued (accepted, not yet started: waiting in the
-// inbox, with the supervisor, in a batch not yet claimed, or in a delay) and
-// makes producers wait, or refuses them, when the bound is reached.
+// Admission: the bound of a queue that blocks or rejects producers when full
+// (QueueOptions::max_queued with kBlock or kReject; kDropOldest needs no
+// producer-side count: the supervisor drops what it holds beyond the bound).
+// It counts the tasks that are queued (accepted, not yet started: waiting in
+// the inbox, with the supervisor, in a batch not yet claimed, or in a delay)
+// and makes producers wait, or refuses them, when the bound is reached.
 //
 // Every task counted by Enter() or ForceEnter() is let go by exactly one
 // Leave(): when a worker claims it, or when the supervisor takes it out of
@@ -25,13 +27,14 @@ class Admission {
  public:
   enum class Result { kAdmitted, kFull, kTimedOut, kClosed };
 
+  // `policy` is kBlock or kReject.
   Admission(size_t max_queued, OverflowPolicy policy,
             std::optional<std::chrono::steady_clock::duration> block_timeout)
       : max_(max_queued), policy_(policy), block_timeout_(block_timeout) {}
 
   // Counts a new task in, per the overflow policy: kBlock waits while full
   // (until the timeout: kTimedOut, or Close(): kClosed); kReject returns kFull
-  // when full; kDropOldest always admits (the supervisor then drops).
+  // when full.
   Result Enter();
 
   // Counts in a task going back to the queue (a retry): never waits.
@@ -42,10 +45,6 @@ class Admission {
 
   // Releases every waiting producer with kClosed, and refuses later ones.
   void Close();
-
-  size_t max_queued() const { return max_; }
-  // kDropOldest admits every task: the supervisor drops the excess.
-  bool drops_oldest() const { return policy_ == OverflowPolicy::kDropOldest; }
 
  private:
   const size_t max_;

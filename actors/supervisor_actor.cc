@@ -173,18 +173,16 @@ size_t QueuedHere(const SupervisorState& st) {
 }
 
 // While a kDropOldest queue holds more than its bound, drops the oldest
-// waiting task of the lowest priority. Counted here, not by the producers'
-// count: that one runs ahead of the inbox, and deciding "oldest of the
-// lowest" before every admitted task has arrived would drop the wrong one.
+// waiting task of the lowest priority. Counted here, where the tasks are: a
+// count kept by the producers runs ahead of the inbox, and deciding "oldest
+// of the lowest" before every added task has arrived would drop the wrong
+// one.
 void DropOverflow(SupervisorState& st) {
-  Admission* admission = st.context.admission.get();
-  if (admission == nullptr || !admission->drops_oldest() ||
-      QueuedHere(st) <= admission->max_queued()) {
-    return;
-  }
+  const size_t bound = st.context.drop_oldest_beyond;
+  if (bound == 0 || QueuedHere(st) <= bound) return;
   ReclaimAll(st);
   QueuedTask task;
-  while (st.waiting.size() + st.timed.size() > admission->max_queued() &&
+  while (st.waiting.size() + st.timed.size() > bound &&
          st.waiting.TakeOldestOfLowest(task)) {
     EndUnrun(st, task, TaskState::kDropped);
     Discard(st, task);

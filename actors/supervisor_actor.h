@@ -61,8 +61,10 @@ namespace taskqueue::internal {
 struct SupervisorContext {
   std::shared_ptr<TaskInbox> inbox;
   std::shared_ptr<TaskReporter> reporter;
-  // Null for an unbounded queue.
+  // Null unless the queue blocks or rejects producers when full.
   std::shared_ptr<Admission> admission;
+  // kDropOldest's bound (QueueOptions::max_queued); 0: nothing is dropped.
+  size_t drop_oldest_beyond = 0;
   // Starts worker `index` again after it died; returns its handle.
   std::function<caf::actor(int32_t index)> respawn_worker;
   // Set by whoever sends a prune_atom, cleared by the supervisor before it

@@ -34,7 +34,7 @@ struct WorkerContext {
   // Where newcomers wait: a worker stops claiming from a batch when one of
   // them outranks the batch's lowest priority (the supervisor re-sorts).
   std::shared_ptr<const TaskInbox> inbox;
-  // Null for an unbounded queue.
+  // Null unless the queue blocks or rejects producers when full.
   std::shared_ptr<Admission> admission;
 };
 

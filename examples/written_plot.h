@@ -3,7 +3,9 @@
 #ifndef TASKQUEUE_EXAMPLES_WRITTEN_PLOT_H_
 #define TASKQUEUE_EXAMPLES_WRITTEN_PLOT_H_
 
+#include <set>
 #include <string>
+#include <vector>
 
 namespace gradient_descent {
 
@@ -13,6 +15,14 @@ struct WrittenPlot {
   // The file's name inside the directory it was written to.
   std::string file_name;
 };
+
+// The plots' file names, as a set: what a listing of their directory shows.
+inline std::set<std::string> FileNamesOf(
+    const std::vector<WrittenPlot>& plots) {
+  std::set<std::string> names;
+  for (const WrittenPlot& plot : plots) names.insert(plot.file_name);
+  return names;
+}
 
 }  // namespace gradient_descent
 

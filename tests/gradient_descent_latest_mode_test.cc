@@ -36,12 +36,6 @@ using ::testing::IsSubsetOf;
 using ::testing::Not;
 using ::testing::SizeIs;
 
-std::set<std::string> Names(const std::vector<WrittenPlot>& plots) {
-  std::set<std::string> names;
-  for (const WrittenPlot& plot : plots) names.insert(plot.file_name);
-  return names;
-}
-
 // Reads back a stream written through a temporary file.
 std::string ReadBack(std::FILE* file) {
   std::fflush(file);
@@ -103,13 +97,13 @@ TEST_P(LatestModeSweep, CoalescesWhenPlottingIsSlowAndKeepsTheLastPlot) {
   // Exactly the reported plots are on disk, each a well-formed SVG and the
   // same picture the sync run draws for that iteration (plotted here without
   // the upload, which changes nothing in the file).
-  EXPECT_EQ(FileNamesIn(latest_dir), Names(latest.plots_written));
+  EXPECT_EQ(FileNamesIn(latest_dir), FileNamesOf(latest.plots_written));
   RunOptions sync_options = SlowPlots(PlotMode::kSync, sync_dir, 1);
   sync_options.plot_latency = absl::ZeroDuration();
   RunReport sync = RunTraining(sync_options);
   ASSERT_THAT(sync.plots_written, SizeIs(kPlots));
-  EXPECT_THAT(Names(latest.plots_written),
-              IsSubsetOf(Names(sync.plots_written)));
+  EXPECT_THAT(FileNamesOf(latest.plots_written),
+              IsSubsetOf(FileNamesOf(sync.plots_written)));
   for (const WrittenPlot& plot : latest.plots_written) {
     std::string svg = ReadWholeFile(latest_dir / plot.file_name);
     EXPECT_EQ(svg, ReadWholeFile(sync_dir / plot.file_name)) << plot.file_name;

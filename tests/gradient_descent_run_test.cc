@@ -35,12 +35,6 @@ using ::testing::Each;
 using ::testing::HasSubstr;
 using ::testing::SizeIs;
 
-std::set<std::string> Names(const std::vector<WrittenPlot>& plots) {
-  std::set<std::string> names;
-  for (const WrittenPlot& plot : plots) names.insert(plot.file_name);
-  return names;
-}
-
 // 40 steps, a plot every 10: plots of iterations 0, 10, 20, 30 and 40.
 constexpr int kPlots = 5;
 RunOptions SmallRun(PlotMode mode, const fs::path& dir, int workers) {
@@ -72,10 +66,10 @@ TEST_P(WorkerSweep, SyncAndQueuedWriteTheSamePlots) {
     EXPECT_EQ(report->plots_failed, 0);
     EXPECT_TRUE(report->failures.empty());
   }
-  EXPECT_EQ(Names(sync.plots_written), Names(queued.plots_written));
+  EXPECT_EQ(FileNamesOf(sync.plots_written), FileNamesOf(queued.plots_written));
   // Exactly the reported plots are on disk, and they are the same pictures.
-  EXPECT_EQ(FileNamesIn(sync_dir), Names(sync.plots_written));
-  EXPECT_EQ(FileNamesIn(queued_dir), Names(queued.plots_written));
+  EXPECT_EQ(FileNamesIn(sync_dir), FileNamesOf(sync.plots_written));
+  EXPECT_EQ(FileNamesIn(queued_dir), FileNamesOf(queued.plots_written));
   for (const WrittenPlot& plot : queued.plots_written) {
     std::string svg = ReadWholeFile(queued_dir / plot.file_name);
     EXPECT_EQ(svg, ReadWholeFile(sync_dir / plot.file_name)) << plot.file_name;

@@ -27,6 +27,7 @@ namespace gradient_descent {
 namespace {
 
 namespace fs = std::filesystem;
+using ::taskqueue_testing::CapturedStream;
 using ::taskqueue_testing::FileNamesIn;
 using ::taskqueue_testing::FreshTestDir;
 using ::taskqueue_testing::ReadWholeFile;
@@ -35,19 +36,6 @@ using ::testing::IsEmpty;
 using ::testing::IsSubsetOf;
 using ::testing::Not;
 using ::testing::SizeIs;
-
-// Reads back a stream written through a temporary file.
-std::string ReadBack(std::FILE* file) {
-  std::fflush(file);
-  std::rewind(file);
-  std::string content;
-  char buffer[4096];
-  size_t n;
-  while ((n = std::fread(buffer, 1, sizeof buffer, file)) > 0) {
-    content.append(buffer, n);
-  }
-  return content;
-}
 
 // 100 steps, a plot every 5: 21 plots, the last of iteration 100. Each plot
 // takes a second to "upload", while the whole loop takes a small fraction of
@@ -116,16 +104,15 @@ TEST_P(LatestModeSweep, CoalescesWhenPlottingIsSlowAndKeepsTheLastPlot) {
 
 TEST(LatestModeTest, FinalProgressLineAgreesWithTheReport) {
   fs::path dir = FreshTestDir();
-  std::FILE* out = std::tmpfile();
-  ASSERT_NE(out, nullptr);
-  ProgressLine progress(out, out, ProgressLine::Style::kPlainLines);
+  CapturedStream out;
+  ASSERT_NE(out.get(), nullptr);
+  ProgressLine progress(out.get(), out.get(), ProgressLine::Style::kPlainLines);
   RunOptions options = SlowPlots(PlotMode::kLatest, dir, 2);
   options.progress = &progress;
 
   RunReport report = RunTraining(options);
   std::vector<std::string> lines =
-      absl::StrSplit(ReadBack(out), '\n', absl::SkipEmpty());
-  std::fclose(out);
+      absl::StrSplit(out.Read(), '\n', absl::SkipEmpty());
 
   // The last line is shown after join: the observer's counts, all settled,
   // match what the report took from the queue's Stats.

@@ -12,37 +12,15 @@
 #include "examples/progress_line.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/scratch_files.h"
 
 namespace gradient_descent {
 namespace {
 
+using ::taskqueue_testing::CapturedStream;
 using ::testing::HasSubstr;
 using ::testing::Not;
 using ::testing::SizeIs;
-
-// A stream backed by a temporary file, read back whole.
-class CapturedStream {
- public:
-  CapturedStream() : file_(std::tmpfile()) {}
-  ~CapturedStream() {
-    if (file_ != nullptr) std::fclose(file_);
-  }
-  std::FILE* get() const { return file_; }
-  std::string Read() const {
-    std::fflush(file_);
-    std::rewind(file_);
-    std::string content;
-    char buffer[4096];
-    size_t n;
-    while ((n = std::fread(buffer, 1, sizeof buffer, file_)) > 0) {
-      content.append(buffer, n);
-    }
-    return content;
-  }
-
- private:
-  std::FILE* file_;
-};
 
 Progress At(int iteration, int iterations) {
   return Progress{.mode = "queued",

@@ -40,4 +40,22 @@ std::set<std::string> FileNamesIn(const std::filesystem::path& dir) {
   return names;
 }
 
+CapturedStream::CapturedStream() : file_(std::tmpfile()) {}
+
+CapturedStream::~CapturedStream() {
+  if (file_ != nullptr) std::fclose(file_);
+}
+
+std::string CapturedStream::Read() const {
+  std::fflush(file_);
+  std::rewind(file_);
+  std::string content;
+  char buffer[4096];
+  size_t n;
+  while ((n = std::fread(buffer, 1, sizeof buffer, file_)) > 0) {
+    content.append(buffer, n);
+  }
+  return content;
+}
+
 }  // namespace taskqueue_testing

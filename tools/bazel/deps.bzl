@@ -163,8 +163,9 @@ _CAF_TARGETS = {
 def taskqueue_deps():
     """Defines the repositories taskqueue needs, each unless already defined."""
 
-    # Stand-ins for what Bazel 4.2.3 would otherwise download (offline_stubs.bzl).
-    for name in ["rules_cc", "rules_java", "remote_coverage_tools"]:
+    # Stand-ins for what Bazel 4.2.3 would otherwise download, and for
+    # @rules_shell, which our BUILD files load sh_* rules from (offline_stubs.bzl).
+    for name in ["rules_cc", "rules_java", "rules_shell", "remote_coverage_tools"]:
         maybe(offline_stub, name = name)
 
     maybe(

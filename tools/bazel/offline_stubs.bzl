@@ -9,6 +9,11 @@ downloads fail, so these small repositories, defined under the same names
 before the suffix is read, take their place. They only re-export Bazel 4's
 native rules, which is what those rule sets did at the versions Bazel 4 pins.
 
+`rules_shell` is not one Bazel 4 downloads: it is where later Bazel versions
+moved `sh_binary` and `sh_test`, and our BUILD files load them from there
+(`@rules_shell//shell:sh_test.bzl`) so that they read the same under those
+versions. Here it re-exports Bazel 4's native shell rules.
+
 `bazel coverage` does not work with them: the coverage tools are empty.
 """
 
@@ -55,6 +60,9 @@ java_test = native.java_test
 java_toolchain = native.java_toolchain
 '''
 
+def _rules_shell_bzl(rule):
+    return _HEADER + '"""Bazel 4\'s native {rule}, where @rules_shell exports it."""\n\n{rule} = native.{rule}\n'.format(rule = rule)
+
 _REMOTE_COVERAGE_TOOLS_BUILD = _HEADER + '''
 # Referred to by @bazel_tools//tools/test. Empty: `bazel coverage` is not
 # supported offline.
@@ -83,6 +91,13 @@ OFFLINE_STUBS = {
         "BUILD": _HEADER,
         "cc/BUILD": _RULES_CC_BUILD,
         "cc/defs.bzl": _RULES_CC_DEFS,
+    },
+    "rules_shell": {
+        "BUILD": _HEADER,
+        "shell/BUILD": _HEADER + '\npackage(default_visibility = ["//visibility:public"])\n\nexports_files(glob(["*.bzl"]))\n',
+        "shell/sh_binary.bzl": _rules_shell_bzl("sh_binary"),
+        "shell/sh_library.bzl": _rules_shell_bzl("sh_library"),
+        "shell/sh_test.bzl": _rules_shell_bzl("sh_test"),
     },
     "rules_java": {
         "BUILD": _HEADER,

@@ -203,7 +203,11 @@ def _system_library_impl(rctx):
     for package, rules in packages.items():
         rctx.file(
             package + "/BUILD" if package else "BUILD",
-            header + 'package(default_visibility = ["//visibility:public"])\n' +
+            header +
+            # As in our own BUILD files: the rule from @rules_cc, not Bazel's
+            # native one, which later Bazel versions no longer have.
+            ('load("@rules_cc//cc:defs.bzl", "cc_library")\n\n' if rules else "") +
+            'package(default_visibility = ["//visibility:public"])\n' +
             "".join(["\n" + r for r in rules]),
         )
 

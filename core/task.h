@@ -47,10 +47,34 @@ constexpr void CheckInvocable() {
       "std::ref to pass a reference)");
 }
 
+// What TaskResult is when f cannot be called with these arguments. Never
+// the result of a call that compiles: MakeAttempt's CheckInvocable rejects it.
+struct NotInvocable {};
+
+// What InvokeTask(decay-copy of f, token, decay-copies of args...) returns.
 template <class F, class... Args>
-using TaskResult =
-    decltype(InvokeTask(std::declval<std::decay_t<F>>(), std::stop_token(),
-                        std::declval<std::decay_t<Args>>()...));
+struct TaskResultOf {
+  using type = NotInvocable;
+};
+template <class F, class... Args>
+  requires kTakesStopToken<F, Args...>
+struct TaskResultOf<F, Args...>
+    : std::invoke_result<std::decay_t<F>, std::stop_token,
+                         std::decay_t<Args>...> {};
+template <class F, class... Args>
+  requires(!kTakesStopToken<F, Args...> &&
+           std::is_invocable_v<std::decay_t<F>, std::decay_t<Args>...>)
+struct TaskResultOf<F, Args...>
+    : std::invoke_result<std::decay_t<F>, std::decay_t<Args>...> {};
+
+// What f returns when run as a task. Naming it never fails, whatever F and
+// Args are: TaskQueue::submit's return type is written with it, and overload
+// resolution forms the return type of every submit overload, also for calls
+// it does not fit (Clang 14 does so before it checks the overload's
+// constraint, CWG2369), so it must not instantiate a function body the way
+// decltype(InvokeTask(...)) would.
+template <class F, class... Args>
+using TaskResult = typename TaskResultOf<F, Args...>::type;
 
 // Where an attempt's result goes: nowhere (add_task), or a
 // std::shared_ptr<std::promise<R>> (submit).

@@ -145,6 +145,8 @@ class TaskQueue {
   template <class F, class... Args>
   TaskFuture<internal::TaskResult<F, Args...>> submit(TaskOptions options,
                                                       F&& f, Args&&... args) {
+    // First, so that a call that does not fit says so before anything else.
+    internal::CheckInvocable<F, Args...>();
     using R = internal::TaskResult<F, Args...>;
     auto control = NewControl(std::move(options));
     auto promise = std::make_shared<std::promise<R>>();

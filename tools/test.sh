@@ -1,9 +1,17 @@
 #!/usr/bin/env bash
 # Builds and tests everything, as CI does:
-#   1. bazel test //...   (builds every target, runs every test)
-#   2. the example consumer workspace, examples/consumer, which uses this
+#   1. buildifier: every tracked BUILD, WORKSPACE and .bzl file (the consumer
+#      workspace's too) is formatted and has no lint warnings
+#   2. bazel test //...                 with GCC (builds every target, runs
+#                                       every test)
+#   3. bazel test --config=clang //...  the same with Clang 14, whose
+#      -Wthread-safety checks the ABSL_GUARDED_BY annotations (.bazelrc);
+#      it has its own output directory, so neither pass rebuilds the other's
+#      objects, though each switch re-runs the C++ toolchain configuration
+#   4. the example consumer workspace, examples/consumer, which uses this
 #      repository as an external dependency: bazel run //:consumer
-#   3. with --sanitizers: the tests again under --config=asan, ubsan and tsan.
+#   5. with --sanitizers: the tests again under --config=asan, ubsan and tsan
+#      (GCC).
 # Stops at the first failure. On success it ends with "test.sh: N passed,
 # 0 failed", N counting every test run of every configuration.
 set -euo pipefail
@@ -21,6 +29,31 @@ done
 
 tools/setup.sh
 
+# The files buildifier formats: Bazel's, by name. Tracked ones only, so that
+# someone's unfinished new package does not fail everyone's run.
+starlark_files() {
+  git ls-files | grep -E '(^|/)(BUILD|WORKSPACE)(\.bazel)?$|\.bzl$' |
+    while read -r file; do
+      if [[ -e "$file" ]]; then echo "$file"; fi
+    done
+}
+echo "+ buildifier -mode=check -lint=warn <tracked BUILD, WORKSPACE and .bzl files>"
+if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+  mapfile -t files < <(starlark_files)
+else
+  files=(-r .)  # Not a git checkout (an exported tree): everything.
+fi
+if [[ ${#files[@]} -eq 0 ]]; then
+  echo "test.sh: no BUILD files found: run it from a taskqueue checkout" >&2
+  exit 1
+fi
+if ! buildifier -mode=check -lint=warn "${files[@]}"; then
+  echo "test.sh: buildifier: the file(s) named above are not formatted" \
+    "(\"# reformat\") or have lint warnings; fix them with" \
+    "buildifier -mode=fix -lint=fix FILE (and by hand where it cannot)" >&2
+  exit 1
+fi
+
 passed=0
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
@@ -33,6 +66,7 @@ bazel_test() {
 }
 
 bazel_test
+bazel_test --config=clang
 echo "+ (cd examples/consumer && bazel run //:consumer)"
 (cd examples/consumer && bazel run //:consumer)
 passed=$((passed + 1))

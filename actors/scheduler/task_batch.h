@@ -1,16 +1,20 @@
-// TaskBatch: a run of tasks the supervisor hands to one worker in one message.
+// TaskBatch: a run of tasks the scheduler hands to one endpoint in one
+// message, and the lease under which the endpoint runs them.
 //
 // One message per task would make every task pay a cross-thread round trip;
 // a batch pays it once. But a batch must not strand its tasks behind a slow
-// one: the worker claims tasks one at a time, and the supervisor can take back
-// (Reclaim) whatever is still unclaimed, for a worker that has gone idle.
-// Claim and Reclaim race on one atomic index, so each task is either run by
-// the worker or taken back, never both and never neither.
+// one: the endpoint claims tasks one at a time, and the scheduler can take
+// back (ReclaimInto) whatever is still unclaimed, for an endpoint that has
+// gone idle, a more urgent task, a pause or a clear. This is the protocol's
+// "return your unstarted tasks", answered at once: in-process, claim and
+// reclaim race on one atomic index, so each task is either run by the
+// endpoint or taken back, never both and never neither. An endpoint in
+// another process would claim through its proxy when it reports a start.
 //
-// Ownership: shared by the supervisor (until the worker reports the batch
-// done) and the worker (while it runs the batch).
-#ifndef TASKQUEUE_ACTORS_TASK_BATCH_H_
-#define TASKQUEUE_ACTORS_TASK_BATCH_H_
+// Ownership: shared by the scheduler (until the endpoint reports the batch
+// done) and the endpoint (while it runs the batch).
+#ifndef TASKQUEUE_ACTORS_SCHEDULER_TASK_BATCH_H_
+#define TASKQUEUE_ACTORS_SCHEDULER_TASK_BATCH_H_
 
 #include <algorithm>
 #include <atomic>
@@ -20,7 +24,7 @@
 #include <limits>
 #include <vector>
 
-#include "actors/queued_task.h"
+#include "actors/scheduler/queued_task.h"
 
 namespace taskqueue::internal {
 
@@ -36,15 +40,15 @@ class TaskBatch {
   TaskBatch(const TaskBatch&) = delete;
   TaskBatch& operator=(const TaskBatch&) = delete;
 
-  // Worker: the next task to run, or nullptr when none is left. Claims are
-  // handed out front to back, so after k successful claims the worker has
+  // Endpoint: the next task to run, or nullptr when none is left. Claims are
+  // handed out front to back, so after k successful claims the endpoint has
   // run tasks [0, k).
   QueuedTask* Claim() {
     size_t i = next_.fetch_add(1, std::memory_order_relaxed);
     return i < tasks_.size() ? &tasks_[i] : nullptr;
   }
 
-  // Supervisor: moves the tasks no worker has claimed to the back of `out`,
+  // Scheduler: moves the tasks nobody has claimed to the back of `out`,
   // in order. Later Claims return nullptr.
   void ReclaimInto(std::deque<QueuedTask>& out) {
     size_t first = next_.exchange(tasks_.size(), std::memory_order_relaxed);
@@ -54,23 +58,33 @@ class TaskBatch {
     claim_end_ = std::min(claim_end_, first);
   }
 
-  // Worker: tasks [0, n) have finished (run, or skipped as ended). Lets the
-  // supervisor tell, should the worker die, which task it died in.
+  // Endpoint: tasks [0, n) have finished (run, or skipped as ended). Lets
+  // the scheduler tell, should the endpoint die, which task it died in.
   void MarkFinished(size_t n) { finished_.store(n, std::memory_order_release); }
   size_t finished() const { return finished_.load(std::memory_order_acquire); }
 
-  // Supervisor: how many tasks the worker has claimed so far: [0, claimed()).
+  // Scheduler: how many tasks the endpoint has claimed so far: [0, claimed()).
   size_t claimed() const {
     return std::min(
         {next_.load(std::memory_order_relaxed), claim_end_, tasks_.size()});
   }
 
-  // Supervisor: whether a Reclaim now would take anything back.
+  // Scheduler: how many tasks a Reclaim now would take back.
+  size_t unclaimed() const {
+    size_t next = next_.load(std::memory_order_relaxed);
+    return next < tasks_.size() ? tasks_.size() - next : 0;
+  }
+
+  // Scheduler: whether the endpoint is in the middle of one of the batch's
+  // tasks (claimed, not finished).
+  bool Running() const { return claimed() > finished(); }
+
+  // Scheduler: whether a Reclaim now would take anything back.
   bool HasUnclaimed() const {
     return next_.load(std::memory_order_relaxed) < tasks_.size();
   }
 
-  // Supervisor, once the worker has reported running tasks [0, ran): calls
+  // Scheduler, once the endpoint has reported running tasks [0, ran): calls
   // fn(epoch, count) for each run of equal epochs among them.
   template <class Fn>
   void ForEachEpochRun(size_t ran, Fn fn) const {
@@ -84,7 +98,7 @@ class TaskBatch {
     }
   }
 
-  // Supervisor, once the worker is done with the batch: the task at `i`
+  // Scheduler, once the endpoint is done with the batch: the task at `i`
   // (its closure is gone; its epoch and control remain).
   const QueuedTask& at(size_t i) const { return tasks_[i]; }
 
@@ -95,17 +109,17 @@ class TaskBatch {
   int min_priority() const { return min_priority_; }
 
  private:
-  // Never resized after construction: the worker and the supervisor touch
+  // Never resized after construction: the endpoint and the scheduler touch
   // disjoint elements concurrently.
   std::vector<QueuedTask> tasks_;
   uint64_t sequence_;
   int min_priority_ = std::numeric_limits<int>::max();
   std::atomic<size_t> next_{0};
   std::atomic<size_t> finished_{0};
-  // Where Reclaim cut the batch short; supervisor only.
+  // Where Reclaim cut the batch short; scheduler only.
   size_t claim_end_ = std::numeric_limits<size_t>::max();
 };
 
 }  // namespace taskqueue::internal
 
-#endif  // TASKQUEUE_ACTORS_TASK_BATCH_H_
+#endif  // TASKQUEUE_ACTORS_SCHEDULER_TASK_BATCH_H_

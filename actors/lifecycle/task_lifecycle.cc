@@ -32,6 +32,7 @@ bool TaskLifecycle::Start(TaskControl* task, int worker,
     return false;
   }
   if (!LeaveQueued(*task, TaskState::kRunning)) return false;
+  task->started_at = now;
   int attempt = task->attempts.fetch_add(1, std::memory_order_acq_rel) + 1;
   sink_.Record({.control = task,
                 .from = TaskState::kQueued,

@@ -318,20 +318,23 @@ void Scheduler::ReturnToWaiting(std::deque<QueuedTask>& tasks) {
   waiting_.PushFrontInOrder(tasks);
 }
 
-// An idle endpoint takes over what waits behind a task that is running
-// elsewhere: no task waits behind a slow one. Endpoints that are between
-// tasks keep theirs; they are about to claim them (taking those would only
-// bounce tasks between endpoints).
-bool Scheduler::ReclaimForIdleEndpoint() {
+// An idle endpoint takes over whatever the others have not claimed, of the
+// batches handed out before `sent_before`: no task waits behind a slow one.
+// (An endpoint about to claim its tasks may lose them this way and report
+// its batch done empty; it gets new ones.) Batches of the current dispatch
+// are left alone: taking them back would only move them to the next
+// endpoint.
+bool Scheduler::ReclaimForIdleEndpoint(uint64_t sent_before) {
   bool any_idle = std::any_of(
       endpoints_.begin(), endpoints_.end(),
       [](const Endpoint& e) { return e.live && e.batches.empty(); });
   if (!any_idle) return false;
   std::vector<TaskBatch*> batches;
   for (Endpoint& e : endpoints_) {
-    if (e.batches.empty() || !e.batches.front()->Running()) continue;
     for (TaskBatchPtr& batch : e.batches) {
-      if (batch->HasUnclaimed()) batches.push_back(batch.get());
+      if (batch->sequence() < sent_before && batch->HasUnclaimed()) {
+        batches.push_back(batch.get());
+      }
     }
   }
   return ReclaimInOrder(batches);
@@ -441,8 +444,9 @@ size_t Scheduler::FreeBatchSlots() const {
 
 void Scheduler::Dispatch() {
   if (paused_) return;
+  const uint64_t first_sent_now = batches_sent_;
   for (;;) {
-    if (waiting_.empty() && !ReclaimForIdleEndpoint()) return;
+    if (waiting_.empty() && !ReclaimForIdleEndpoint(first_sent_now)) return;
     Endpoint* e = LeastLoadedEndpoint();
     if (e == nullptr) return;
     // Spread what waits over the free batch slots, so one endpoint does not

@@ -175,7 +175,7 @@ class Scheduler {
   // Takes back every task handed out and not claimed, oldest batch first,
   // to the front of the waiting lanes. Returns whether it took any.
   bool ReclaimAll();
-  bool ReclaimForIdleEndpoint();
+  bool ReclaimForIdleEndpoint(uint64_t sent_before);
   // Takes back the unclaimed tasks of `batches`, in the order handed out.
   bool ReclaimInOrder(std::vector<TaskBatch*>& batches);
   // Tasks handed out and taken back, oldest first, go before the others of

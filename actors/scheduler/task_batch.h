@@ -40,6 +40,20 @@ class TaskBatch {
   TaskBatch(const TaskBatch&) = delete;
   TaskBatch& operator=(const TaskBatch&) = delete;
 
+  // In-process only, an optimization of the scheduler's taking back lower
+  // priorities: `pending` is the highest priority added but not yet seen by
+  // the scheduler (TaskInbox::top_priority), so the endpoint can leave its
+  // batch before claiming a task that a newcomer outranks, instead of after
+  // the scheduler has caught up.
+  void WatchPendingPriority(const std::atomic<int>* pending) {
+    pending_priority_ = pending;
+  }
+  // Endpoint: whether a task on its way outranks some of this batch.
+  bool Outranked() const {
+    return pending_priority_ != nullptr &&
+           pending_priority_->load(std::memory_order_acquire) > min_priority_;
+  }
+
   // Endpoint: the next task to run, or nullptr when none is left. Claims are
   // handed out front to back, so after k successful claims the endpoint has
   // run tasks [0, k).
@@ -74,10 +88,6 @@ class TaskBatch {
     size_t next = next_.load(std::memory_order_relaxed);
     return next < tasks_.size() ? tasks_.size() - next : 0;
   }
-
-  // Scheduler: whether the endpoint is in the middle of one of the batch's
-  // tasks (claimed, not finished).
-  bool Running() const { return claimed() > finished(); }
 
   // Scheduler: whether a Reclaim now would take anything back.
   bool HasUnclaimed() const {
@@ -114,6 +124,7 @@ class TaskBatch {
   std::vector<QueuedTask> tasks_;
   uint64_t sequence_;
   int min_priority_ = std::numeric_limits<int>::max();
+  const std::atomic<int>* pending_priority_ = nullptr;
   std::atomic<size_t> next_{0};
   std::atomic<size_t> finished_{0};
   // Where Reclaim cut the batch short; scheduler only.

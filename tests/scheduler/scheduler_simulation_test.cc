@@ -510,13 +510,15 @@ class Simulation : public LifecycleSink {
         SimEndpoint& ep = endpoints_[e];
         if (ep.running) {
           Finish(e);
-        } else if (!ep.batches.empty()) {
+          busy = true;
+        }
+        // As a worker thread does: claim at once, report when out of tasks.
+        while (!ep.running && !ep.batches.empty() && error_.empty()) {
           Claim(e);
           BatchDone(e, false);
-        } else {
-          continue;
+          Execute();
+          busy = true;
         }
-        busy = true;
         Execute();
       }
     }

@@ -1,6 +1,6 @@
 // TaskBatch's claim/reclaim race: every task is either run by the worker or
 // taken back by the supervisor, never both, never neither.
-#include "actors/task_batch.h"
+#include "actors/scheduler/task_batch.h"
 
 #include <atomic>
 #include <deque>

@@ -48,7 +48,7 @@ class ActorBackend::Link : public QueueLink {
   void RequestPrune() {
     absl::ReaderMutexLock lock(&mu_);
     if (!supervisor_ || prune_requested_->exchange(true)) return;
-    HandOffTo(supervisor_);
+    TsanMessageSent(supervisor_);
     caf::anon_send(supervisor_, prune_atom::value);
   }
 
@@ -154,13 +154,13 @@ bool ActorBackend::Admit() {
   return true;
 }
 
-bool ActorBackend::Push(Task&& task, ControlRef&& control) {
-  switch (inbox_->Push(std::move(task), std::move(control))) {
+bool ActorBackend::Push(Attempt&& attempt, ControlRef&& control) {
+  switch (inbox_->Push(std::move(attempt), std::move(control))) {
     case TaskInbox::PushResult::kClosed:
       if (admission_) admission_->Leave();
       return false;
     case TaskInbox::PushResult::kQueuedWakeSupervisor:
-      HandOffTo(supervisor_);
+      TsanMessageSent(supervisor_);
       caf::anon_send(supervisor_, drain_atom::value);
       return true;
     case TaskInbox::PushResult::kQueued:
@@ -169,11 +169,11 @@ bool ActorBackend::Push(Task&& task, ControlRef&& control) {
   return true;
 }
 
-bool ActorBackend::Add(Task task) {
-  if (plain_) return Push(std::move(task), ControlRef());
+bool ActorBackend::Add(Attempt attempt) {
+  if (plain_) return Push(std::move(attempt), ControlRef());
   if (record_timings_) {
     // The wait is measured from the control block's queued_at.
-    return AddControlled(ControlRef::Make(), std::move(task));
+    return AddControlled(ControlRef::Make(), std::move(attempt));
   }
   if (!Admit()) return false;
   if (lifecycle_->wants_plain_queued()) {
@@ -183,10 +183,10 @@ bool ActorBackend::Add(Task task) {
     }
     lifecycle_->Queued(nullptr);
   }
-  return Push(std::move(task), ControlRef());
+  return Push(std::move(attempt), ControlRef());
 }
 
-bool ActorBackend::AddControlled(ControlRef control, Task task) {
+bool ActorBackend::AddControlled(ControlRef control, Attempt attempt) {
   if (!Admit()) return false;
   if (record_timings_) control->queued_at = Clock::now();
   // Reported before the push, so that OnQueued precedes OnStarted. The
@@ -199,7 +199,7 @@ bool ActorBackend::AddControlled(ControlRef control, Task task) {
     }
     lifecycle_->Queued(control.get());
   }
-  return Push(std::move(task), std::move(control));
+  return Push(std::move(attempt), std::move(control));
 }
 
 template <class Result, class... Ts>
@@ -207,7 +207,7 @@ bool ActorBackend::Ask(Result* result, Ts... message) {
   using Promise = std::promise<Result>;
   auto reply = std::make_shared<Promise>();
   std::future<Result> answer = reply->get_future();
-  HandOffTo(supervisor_);
+  TsanMessageSent(supervisor_);
   caf::anon_send(supervisor_, message..., std::move(reply));
   try {
     if constexpr (std::is_void_v<Result>) {
@@ -241,11 +241,11 @@ bool ActorBackend::AwaitEpoch(uint64_t epoch,
   JoinId id = next_join_.fetch_add(1, std::memory_order_relaxed);
   auto reply = std::make_shared<std::promise<void>>();
   std::future<void> answered = reply->get_future();
-  HandOffTo(supervisor_);
+  TsanMessageSent(supervisor_);
   caf::anon_send(supervisor_, join_atom::value, id, epoch, std::move(reply));
   if (deadline && answered.wait_until(*deadline) != std::future_status::ready) {
     // The supervisor need not keep a reply nobody waits for.
-    HandOffTo(supervisor_);
+    TsanMessageSent(supervisor_);
     caf::anon_send(supervisor_, forget_atom::value, id);
     // Out of time before the supervisor answered; but if every task ever
     // added has ended (ends counted first, then adds), so have the ones
@@ -291,16 +291,16 @@ void ActorBackend::Shutdown() {
   if (stopped_.load(std::memory_order_acquire)) return;
   uint64_t last_epoch = inbox_->Close();
   if (admission_) admission_->Close();
-  HandOffTo(supervisor_);
+  TsanMessageSent(supervisor_);
   caf::anon_send(supervisor_, close_atom::value);
   AwaitEpoch(last_epoch, std::nullopt);
   // The supervisor first, so that it does not replace the workers as they
   // go down.
-  HandOffTo(supervisor_);
+  TsanMessageSent(supervisor_);
   caf::anon_send_exit(supervisor_, caf::exit_reason::user_shutdown);
   absl::MutexLock workers_lock(&workers_->mu);
   for (const auto& worker : workers_->handles) {
-    HandOffTo(worker);
+    TsanMessageSent(worker);
     caf::anon_send_exit(worker, caf::exit_reason::user_shutdown);
   }
   paused_->store(false, std::memory_order_release);

@@ -46,8 +46,8 @@ class ActorBackend {
   // Queue a plain task / a task with a control block. Return false, without
   // taking the task, once Shutdown() has begun; throw QueueFullError when a
   // bounded queue refuses it. May block (OverflowPolicy::kBlock).
-  bool Add(Task task);
-  bool AddControlled(ControlRef control, Task task);
+  bool Add(Attempt attempt);
+  bool AddControlled(ControlRef control, Attempt attempt);
 
   // What a new control block links to (task_control.h).
   std::weak_ptr<QueueLink> link() const;
@@ -89,7 +89,7 @@ class ActorBackend {
   // Counts the task in against the bound: throws QueueFullError when refused;
   // false when closed.
   bool Admit();
-  bool Push(Task&& task, ControlRef&& control);
+  bool Push(Attempt&& attempt, ControlRef&& control);
   // Blocks until every task of epoch <= `epoch` has ended, or `deadline`.
   // Returns whether they all ended.
   bool AwaitEpoch(uint64_t epoch, std::optional<Clock::time_point> deadline);

@@ -153,7 +153,7 @@ class Supervisor : public InlineCalls {
   void Carry(SendBatch& c, std::vector<Reply>&) {
     const caf::actor& worker = workers_.at(c.endpoint);
     c.batch->WatchPendingPriority(&context_.inbox->top_priority());
-    HandOffTo(worker);
+    TsanMessageSent(worker);
     self_->send(worker, run_atom::value, std::move(c.batch));
   }
   void Carry(AnswerJoin& c, std::vector<Reply>& answered) {
@@ -165,7 +165,7 @@ class Supervisor : public InlineCalls {
   void Carry(ArmTimer& c, std::vector<Reply>&) {
     Clock::duration delay = std::clamp(c.at - std::min(c.at, Clock::now()),
                                        Clock::duration::zero(), kLongestTimer);
-    HandOffTo(self_);
+    TsanMessageSent(self_);
     self_->delayed_send(self_, delay, timer_atom::value);
   }
   void Carry(StopRunning& c, std::vector<Reply>&) { c.task->RequestStop(); }
@@ -198,59 +198,59 @@ caf::behavior supervisor_actor(Self* self, SupervisorContext context) {
   Supervisor* s = self->state.supervisor.get();
   s->Start();
   self->set_down_handler([self, s](caf::down_msg& down) {
-    TakeOver(self);
+    TsanMessageReceived(self);
     s->OnDown(down);
   });
   return {
       [self, s](ready_atom, int32_t endpoint, uint64_t credit) {
-        TakeOver(self);
+        TsanMessageReceived(self);
         s->OnReady(endpoint, credit);
       },
       [self, s](done_atom, int32_t endpoint, uint64_t sequence,
                 uint64_t claimed) {
-        TakeOver(self);
+        TsanMessageReceived(self);
         s->OnDone(endpoint, sequence, claimed);
       },
       [self, s](retry_atom, ControlRef& task, uint64_t epoch) {
-        TakeOver(self);
+        TsanMessageReceived(self);
         s->OnRetry(task, epoch);
       },
       [self, s](drain_atom) {
-        TakeOver(self);
+        TsanMessageReceived(self);
         s->OnDrain();
       },
       [self, s](join_atom, JoinId id, uint64_t epoch, const Reply& reply) {
-        TakeOver(self);
+        TsanMessageReceived(self);
         s->OnJoin(id, epoch, reply);
       },
       [self, s](forget_atom, JoinId id) {
-        TakeOver(self);
+        TsanMessageReceived(self);
         s->OnForget(id);
       },
       [self, s](prune_atom) {
-        TakeOver(self);
+        TsanMessageReceived(self);
         s->OnPrune();
       },
       [self, s](timer_atom) {
-        TakeOver(self);
+        TsanMessageReceived(self);
         s->OnTimer();
       },
       [self, s](pause_atom, const Reply& reply) {
-        TakeOver(self);
+        TsanMessageReceived(self);
         s->Pause();
         reply->set_value();
       },
       [self, s](resume_atom, const Reply& reply) {
-        TakeOver(self);
+        TsanMessageReceived(self);
         s->Resume();
         reply->set_value();
       },
       [self, s](clear_atom, const CountReply& reply) {
-        TakeOver(self);
+        TsanMessageReceived(self);
         reply->set_value(s->Clear());
       },
       [self, s](close_atom) {
-        TakeOver(self);
+        TsanMessageReceived(self);
         s->OnClose();
       },
   };

@@ -40,8 +40,8 @@ class TaskInbox {
   };
 
   // `control` is null for a plain add_task.
-  // By rvalue reference: each move of a Task is an indirect call.
-  PushResult Push(Task&& task, ControlRef&& control = ControlRef());
+  // By rvalue reference: each move of an Attempt is an indirect call.
+  PushResult Push(Attempt&& attempt, ControlRef&& control = ControlRef());
 
   // Ends the current epoch and returns it: tasks pushed before this call have
   // an epoch <= the result, tasks pushed after it a greater one.

@@ -34,14 +34,14 @@ void Run(QueuedTask& queued, const Worker& w) {
   }
   // Moved out, so that the task's captures are destroyed here, on the
   // worker, as soon as it has run.
-  Task task = std::move(queued.task);
+  Attempt attempt = std::move(queued.attempt);
   try {
-    std::move(task)();
+    std::move(attempt)();
   } catch (...) {
     if (lifecycle.AttemptFailed(control, w.index,
                                 TaskFailure::FromCurrentException(),
                                 timed ? Clock::now() : Clock::time_point())) {
-      HandOffTo(w.supervisor);
+      TsanMessageSent(w.supervisor);
       w.self->send(w.supervisor, retry_atom::value, queued.control,
                    queued.epoch);
     }
@@ -70,14 +70,14 @@ uint64_t RunBatch(TaskBatch& batch, const Worker& w) {
 caf::behavior worker_actor(caf::event_based_actor* self, int32_t index,
                            std::shared_ptr<const WorkerContext> context,
                            caf::actor supervisor) {
-  HandOffTo(supervisor);
+  TsanMessageSent(supervisor);
   self->send(supervisor, ready_atom::value, index, kWorkerCredit);
   return {
       [self, index, context, supervisor](run_atom, const TaskBatchPtr& batch) {
-        TakeOver(self);
+        TsanMessageReceived(self);
         Worker w{self, index, *context, supervisor};
         uint64_t claimed = RunBatch(*batch, w);
-        HandOffTo(supervisor);
+        TsanMessageSent(supervisor);
         self->send(supervisor, done_atom::value, index, batch->sequence(),
                    claimed);
       },

@@ -68,7 +68,7 @@ struct TaskControl {
   // once, by the thread that decided the task's end.
   absl::AnyInvocable<void(std::exception_ptr)> fail_future;
   // Builds the next attempt, for tasks with max_attempts > 1.
-  absl::AnyInvocable<Task()> make_attempt;
+  absl::AnyInvocable<Attempt()> make_attempt;
   // Attempts started; read by handles on any thread.
   std::atomic<int> attempts{0};
   std::exception_ptr last_failure;

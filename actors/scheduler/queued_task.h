@@ -12,7 +12,7 @@
 namespace taskqueue::internal {
 
 struct QueuedTask {
-  Task task;
+  Attempt attempt;
   uint64_t epoch = 0;
   // Null for a plain add_task: the fast path checks only this.
   ControlRef control;

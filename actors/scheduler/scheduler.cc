@@ -97,7 +97,7 @@ bool Scheduler::BatchDone(EndpointId id, uint64_t sequence, size_t claimed) {
 
 void Scheduler::RetryArrived(ControlRef task, uint64_t epoch, TimePoint now) {
   joins_.Add(epoch, 1);
-  WaitForRetry(QueuedTask{Task(), epoch, std::move(task)}, now);
+  WaitForRetry(QueuedTask{Attempt(), epoch, std::move(task)}, now);
   Advance();
 }
 
@@ -161,7 +161,7 @@ void Scheduler::Close() {
   paused_ = false;
   timers_.RemoveIf([](const QueuedTask&) { return true; },
                    [this](QueuedTask& task) {
-                     if (!task.task && !task.ended_unrun()) {
+                     if (!task.attempt && !task.ended_unrun()) {
                        lifecycle_.FailWaitingRetry(task.control.get());
                      } else {
                        lifecycle_.EndUnrun(task.control.get(),
@@ -259,7 +259,7 @@ void Scheduler::Finished(QueuedTask& task) {
     keys_.Forget(*task.control);
     deadlines_.Remove(*task.control);
   }
-  task.task = nullptr;
+  task.attempt = nullptr;
 }
 
 void Scheduler::AttemptOver(const QueuedTask& task) {
@@ -279,7 +279,7 @@ void Scheduler::AttemptLost(const QueuedTask& task, TimePoint now) {
     return;
   }
   if (lifecycle_.AttemptLost(control.get(), WorkerDied())) {
-    WaitForRetry(QueuedTask{Task(), task.epoch, control}, now);
+    WaitForRetry(QueuedTask{Attempt(), task.epoch, control}, now);
     return;
   }
   AttemptOver(task);
@@ -385,9 +385,9 @@ void Scheduler::ReleaseDue(TimePoint now) {
       Finished(task);
       continue;
     }
-    if (!task.task) {  // A retry: build its next attempt from fresh copies.
+    if (!task.attempt) {  // A retry: build its next attempt from fresh copies.
       try {
-        task.task = task.control->make_attempt();
+        task.attempt = task.control->make_attempt();
       } catch (...) {
         task.control->last_failure = std::current_exception();
         lifecycle_.FailWaitingRetry(task.control.get());

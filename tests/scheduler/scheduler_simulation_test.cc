@@ -327,7 +327,7 @@ class Simulation : public LifecycleSink {
                           .max_delay = milliseconds(40),
                           .jitter = 0.5};
       if (o.max_attempts > 1) {
-        control->make_attempt = [] { return Task([] {}); };
+        control->make_attempt = [] { return Attempt([] {}); };
       }
       info.priority = o.priority;
       info.control = control;
@@ -375,8 +375,8 @@ class Simulation : public LifecycleSink {
     QueuedTask& task = *ep.running->task;
     TaskControl* control = task.control.get();
     if (control == nullptr) {
-      std::move(task.task)();
-      if (config_.inject_double_run && task.task) std::move(task.task)();
+      std::move(task.attempt)();
+      if (config_.inject_double_run && task.attempt) std::move(task.attempt)();
       lifecycle_.Complete(nullptr, static_cast<int>(e), Now());
     } else {
       TaskInfo& info = tasks_[control->id];

@@ -229,7 +229,7 @@ class SchedulerTest : public ::testing::Test {
         Execute();
       }
     } else {
-      std::move(task->task)();
+      std::move(task->attempt)();
       lifecycle_.Complete(control, e, now_);
     }
     Front(e)->MarkFinished(endpoints_[e].claimed);
@@ -306,7 +306,7 @@ class SchedulerTest : public ::testing::Test {
   std::vector<uint64_t> ran_;
 
  private:
-  Task AttemptOf(uint64_t id) {
+  Attempt AttemptOf(uint64_t id) {
     return [this, id] { ran_.push_back(id); };
   }
 };

@@ -30,16 +30,15 @@ std::unique_ptr<caf::actor_system_config> MakeConfig() {
 // handle does; Detach() cuts it off from the actors before they go.
 class ActorBackend::Link : public QueueLink {
  public:
-  Link(std::shared_ptr<TaskReporter> reporter,
+  Link(std::shared_ptr<TaskLifecycle> lifecycle,
        std::shared_ptr<std::atomic<bool>> prune_requested,
        caf::actor supervisor)
-      : reporter_(std::move(reporter)),
+      : lifecycle_(std::move(lifecycle)),
         prune_requested_(std::move(prune_requested)),
         supervisor_(std::move(supervisor)) {}
 
   bool EndUnrun(TaskControl& task, TaskState why) override {
-    if (!task.Leave(why)) return false;
-    reporter_->EndedUnrun(&task, why);
+    if (!lifecycle_->EndUnrun(&task, why)) return false;
     RequestPrune();
     return true;
   }
@@ -49,7 +48,7 @@ class ActorBackend::Link : public QueueLink {
   void RequestPrune() {
     absl::ReaderMutexLock lock(&mu_);
     if (!supervisor_ || prune_requested_->exchange(true)) return;
-    HandOffTo(supervisor_);
+    TsanMessageSent(supervisor_);
     caf::anon_send(supervisor_, prune_atom::value);
   }
 
@@ -59,7 +58,7 @@ class ActorBackend::Link : public QueueLink {
   }
 
  private:
-  const std::shared_ptr<TaskReporter> reporter_;
+  const std::shared_ptr<TaskLifecycle> lifecycle_;
   const std::shared_ptr<std::atomic<bool>> prune_requested_;
   absl::Mutex mu_;
   caf::actor supervisor_ ABSL_GUARDED_BY(mu_);
@@ -73,29 +72,31 @@ ActorBackend::ActorBackend(const QueueOptions& options)
       inbox_(std::make_shared<TaskInbox>()),
       counters_(std::make_shared<QueueCounters>(options.num_workers,
                                                 options.record_timings)),
-      reporter_(std::make_shared<TaskReporter>(counters_, options.on_error,
-                                               options.observer)),
       admission_(options.max_queued > 0 &&
                          options.overflow != OverflowPolicy::kDropOldest
                      ? std::make_shared<Admission>(options.max_queued,
                                                    options.overflow,
                                                    options.block_timeout)
                      : nullptr),
+      reporter_(std::make_shared<LifecycleReporter>(
+          counters_, admission_, options.on_error, options.observer)),
+      lifecycle_(std::make_shared<TaskLifecycle>(*reporter_)),
       prune_requested_(std::make_shared<std::atomic<bool>>(false)),
+      paused_(std::make_shared<std::atomic<bool>>(false)),
       plain_(!options.record_timings && admission_ == nullptr &&
              options.observer == nullptr),
       workers_(std::make_shared<WorkerHandles>()) {
   auto context = std::make_shared<const WorkerContext>(WorkerContext{
       .queue = this,
-      .reporter = reporter_,
-      .inbox = inbox_,
-      .admission = admission_,
+      .lifecycle = lifecycle_,
+      .record_timings = options.record_timings,
   });
   caf::actor_system* system = system_.get();
   std::shared_ptr<WorkerHandles> workers = workers_;
-  auto spawn_worker = [system, context, workers](int32_t index) {
+  auto spawn_worker = [system, context, workers](int32_t index,
+                                                 caf::actor supervisor) {
     caf::actor worker =
-        system->spawn<caf::detached>(worker_actor, index, context);
+        system->spawn<caf::detached>(worker_actor, index, context, supervisor);
     absl::MutexLock lock(&workers->mu);
     if (workers->handles.size() <= static_cast<size_t>(index)) {
       workers->handles.resize(index + 1);
@@ -103,35 +104,36 @@ ActorBackend::ActorBackend(const QueueOptions& options)
     workers->handles[index] = worker;
     return worker;
   };
-  std::vector<caf::actor> initial;
-  for (int32_t i = 0; i < num_workers_; ++i) {
-    initial.push_back(spawn_worker(i));
-  }
   supervisor_ = system_->spawn<caf::detached>(
       supervisor_actor,
       SupervisorContext{
+          .queue = this,
           .inbox = inbox_,
-          .reporter = reporter_,
-          .admission = admission_,
-          .drop_oldest_beyond = options.overflow == OverflowPolicy::kDropOldest
-                                    ? options.max_queued
-                                    : 0,
-          .respawn_worker = spawn_worker,
+          .lifecycle = lifecycle_,
+          .counters = counters_,
+          .scheduler = {.drop_oldest_beyond =
+                            options.overflow == OverflowPolicy::kDropOldest
+                                ? options.max_queued
+                                : 0},
+          .num_workers = num_workers_,
+          .spawn_worker = spawn_worker,
           .prune_requested = prune_requested_,
-      },
-      std::move(initial));
-  link_ = std::make_shared<Link>(reporter_, prune_requested_, supervisor_);
+          .paused = paused_,
+      });
+  link_ = std::make_shared<Link>(lifecycle_, prune_requested_, supervisor_);
 }
 
 ActorBackend::~ActorBackend() {
   Shutdown();
   link_->Detach();
-  // Releases our handles before the actor system waits for every actor.
+  // Releases our handles, then waits for every actor to finish exiting while
+  // the actor system (and its clock, which exiting actors still use) runs.
   {
     absl::MutexLock lock(&workers_->mu);
     workers_->handles.clear();
   }
   supervisor_ = nullptr;
+  system_->await_all_actors_done();
 }
 
 std::weak_ptr<QueueLink> ActorBackend::link() const { return link_; }
@@ -152,13 +154,13 @@ bool ActorBackend::Admit() {
   return true;
 }
 
-bool ActorBackend::Push(Task&& task, ControlRef&& control) {
-  switch (inbox_->Push(std::move(task), std::move(control))) {
+bool ActorBackend::Push(Attempt&& attempt, ControlRef&& control) {
+  switch (inbox_->Push(std::move(attempt), std::move(control))) {
     case TaskInbox::PushResult::kClosed:
       if (admission_) admission_->Leave();
       return false;
     case TaskInbox::PushResult::kQueuedWakeSupervisor:
-      HandOffTo(supervisor_);
+      TsanMessageSent(supervisor_);
       caf::anon_send(supervisor_, drain_atom::value);
       return true;
     case TaskInbox::PushResult::kQueued:
@@ -167,37 +169,57 @@ bool ActorBackend::Push(Task&& task, ControlRef&& control) {
   return true;
 }
 
-bool ActorBackend::Add(Task task) {
-  if (plain_) return Push(std::move(task), ControlRef());
+bool ActorBackend::Add(Attempt attempt) {
+  if (plain_) return Push(std::move(attempt), ControlRef());
   if (record_timings_) {
     // The wait is measured from the control block's queued_at.
-    return AddControlled(ControlRef::Make(), std::move(task));
+    return AddControlled(ControlRef::Make(), std::move(attempt));
   }
   if (!Admit()) return false;
-  if (reporter_->observed()) {
+  if (lifecycle_->wants_plain_queued()) {
     if (inbox_->closed()) {
       if (admission_) admission_->Leave();
       return false;
     }
-    reporter_->Queued(nullptr);
+    lifecycle_->Queued(nullptr);
   }
-  return Push(std::move(task), ControlRef());
+  return Push(std::move(attempt), ControlRef());
 }
 
-bool ActorBackend::AddControlled(ControlRef control, Task task) {
+bool ActorBackend::AddControlled(ControlRef control, Attempt attempt) {
   if (!Admit()) return false;
   if (record_timings_) control->queued_at = Clock::now();
   // Reported before the push, so that OnQueued precedes OnStarted. The
   // closed check first keeps a refused task from being reported; it costs a
   // lock, so only tasks that are reported pay it.
-  if (reporter_->observed() || !control->options.name.empty()) {
+  if (lifecycle_->wants_plain_queued() || !control->options.name.empty()) {
     if (inbox_->closed()) {
       if (admission_) admission_->Leave();
       return false;
     }
-    reporter_->Queued(control.get());
+    lifecycle_->Queued(control.get());
   }
-  return Push(std::move(task), std::move(control));
+  return Push(std::move(attempt), std::move(control));
+}
+
+template <class Result, class... Ts>
+bool ActorBackend::Ask(Result* result, Ts... message) {
+  using Promise = std::promise<Result>;
+  auto reply = std::make_shared<Promise>();
+  std::future<Result> answer = reply->get_future();
+  TsanMessageSent(supervisor_);
+  caf::anon_send(supervisor_, message..., std::move(reply));
+  try {
+    if constexpr (std::is_void_v<Result>) {
+      answer.get();
+    } else {
+      *result = answer.get();
+    }
+    return true;
+  } catch (const std::future_error&) {
+    // The supervisor exited (shutdown) and dropped the reply unanswered.
+    return false;
+  }
 }
 
 JoinResult ActorBackend::Join(std::optional<Clock::time_point> deadline) {
@@ -214,76 +236,93 @@ JoinResult ActorBackend::Join(std::optional<Clock::time_point> deadline) {
 
 bool ActorBackend::AwaitEpoch(uint64_t epoch,
                               std::optional<Clock::time_point> deadline) {
+  // Once stopped, every accepted task has ended.
+  if (stopped_.load(std::memory_order_acquire)) return true;
+  JoinId id = next_join_.fetch_add(1, std::memory_order_relaxed);
   auto reply = std::make_shared<std::promise<void>>();
   std::future<void> answered = reply->get_future();
-  HandOffTo(supervisor_);
-  caf::anon_send(supervisor_, join_atom::value, epoch, std::move(reply));
-  if (deadline) {
-    if (answered.wait_until(*deadline) == std::future_status::ready) {
-      return true;
-    }
+  TsanMessageSent(supervisor_);
+  caf::anon_send(supervisor_, join_atom::value, id, epoch, std::move(reply));
+  if (deadline && answered.wait_until(*deadline) != std::future_status::ready) {
+    // The supervisor need not keep a reply nobody waits for.
+    TsanMessageSent(supervisor_);
+    caf::anon_send(supervisor_, forget_atom::value, id);
     // Out of time before the supervisor answered; but if every task ever
     // added has ended (ends counted first, then adds), so have the ones
     // this join waits for, and a quiet queue is never "incomplete".
     uint64_t ended = counters_->ended();
     return ended >= inbox_->submitted();
   }
-  answered.wait();
+  try {
+    answered.get();
+  } catch (const std::future_error&) {
+    // Dropped by a supervisor that exited: shutdown ended every task.
+  }
   return true;
 }
 
 void ActorBackend::Pause() {
-  auto reply = std::make_shared<std::promise<void>>();
-  std::future<void> paused = reply->get_future();
-  HandOffTo(supervisor_);
-  caf::anon_send(supervisor_, pause_atom::value, std::move(reply));
-  paused.wait();
-  paused_.store(true, std::memory_order_release);
+  if (InlineCalls* inline_calls = SupervisorOnThisThread(this)) {
+    return inline_calls->Pause();
+  }
+  if (stopped_.load(std::memory_order_acquire)) return;
+  Ask<void>(nullptr, pause_atom::value);
 }
 
 void ActorBackend::Resume() {
-  paused_.store(false, std::memory_order_release);
-  HandOffTo(supervisor_);
-  caf::anon_send(supervisor_, resume_atom::value);
+  if (InlineCalls* inline_calls = SupervisorOnThisThread(this)) {
+    return inline_calls->Resume();
+  }
+  if (stopped_.load(std::memory_order_acquire)) return;
+  Ask<void>(nullptr, resume_atom::value);
 }
 
 size_t ActorBackend::Clear() {
-  auto reply = std::make_shared<std::promise<size_t>>();
-  std::future<size_t> cleared = reply->get_future();
-  HandOffTo(supervisor_);
-  caf::anon_send(supervisor_, clear_atom::value, std::move(reply));
-  return cleared.get();
+  if (InlineCalls* inline_calls = SupervisorOnThisThread(this)) {
+    return inline_calls->Clear();
+  }
+  if (stopped_.load(std::memory_order_acquire)) return 0;
+  size_t cleared = 0;
+  return Ask(&cleared, clear_atom::value) ? cleared : 0;
 }
 
 void ActorBackend::Shutdown() {
   absl::MutexLock lock(&shutdown_mu_);
-  if (stopped_) return;
+  if (stopped_.load(std::memory_order_acquire)) return;
   uint64_t last_epoch = inbox_->Close();
   if (admission_) admission_->Close();
-  paused_.store(false, std::memory_order_release);
-  HandOffTo(supervisor_);
+  TsanMessageSent(supervisor_);
   caf::anon_send(supervisor_, close_atom::value);
   AwaitEpoch(last_epoch, std::nullopt);
   // The supervisor first, so that it does not replace the workers as they
   // go down.
-  HandOffTo(supervisor_);
+  TsanMessageSent(supervisor_);
   caf::anon_send_exit(supervisor_, caf::exit_reason::user_shutdown);
   absl::MutexLock workers_lock(&workers_->mu);
   for (const auto& worker : workers_->handles) {
-    HandOffTo(worker);
+    TsanMessageSent(worker);
     caf::anon_send_exit(worker, caf::exit_reason::user_shutdown);
   }
-  stopped_ = true;
+  paused_->store(false, std::memory_order_release);
+  stopped_.store(true, std::memory_order_release);
 }
 
 Stats ActorBackend::GetStats() const {
   return counters_->Snapshot(*inbox_, paused());
 }
 
-bool ActorBackend::OnOwnWorker() const { return RunningOnWorkerOf(this); }
+bool ActorBackend::OnOwnWorker() const {
+  return RunningOnWorkerOf(this) || SupervisorOnThisThread(this) != nullptr;
+}
 
 void ActorBackend::KillWorkerForTesting(int index) {
   absl::MutexLock lock(&workers_->mu);
+  // The supervisor spawns the workers when it starts, on its own thread.
+  WorkerHandles& workers = *workers_;
+  auto spawned = [&workers, index]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(workers.mu) {
+    return workers.handles.size() > static_cast<size_t>(index);
+  };
+  workers.mu.Await(absl::Condition(&spawned));
   caf::anon_send_exit(workers_->handles.at(index), caf::exit_reason::kill);
 }
 

@@ -19,9 +19,10 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
 #include "actors/admission.h"
+#include "actors/lifecycle/task_lifecycle.h"
+#include "actors/lifecycle_reporter.h"
 #include "actors/queue_counters.h"
 #include "actors/task_inbox.h"
-#include "actors/task_reporter.h"
 #include "caf/actor.hpp"
 #include "caf/actor_system.hpp"
 #include "caf/actor_system_config.hpp"
@@ -45,8 +46,8 @@ class ActorBackend {
   // Queue a plain task / a task with a control block. Return false, without
   // taking the task, once Shutdown() has begun; throw QueueFullError when a
   // bounded queue refuses it. May block (OverflowPolicy::kBlock).
-  bool Add(Task task);
-  bool AddControlled(ControlRef control, Task task);
+  bool Add(Attempt attempt);
+  bool AddControlled(ControlRef control, Attempt attempt);
 
   // What a new control block links to (task_control.h).
   std::weak_ptr<QueueLink> link() const;
@@ -54,9 +55,12 @@ class ActorBackend {
   // Blocks until everything added before the call has ended, or `deadline`.
   JoinResult Join(std::optional<Clock::time_point> deadline = std::nullopt);
 
+  // Each waits for the supervisor to carry it out (at once when called from
+  // a callback on the supervisor's thread). After shutdown they do nothing:
+  // Clear() returns 0 and paused() is false.
   void Pause();
   void Resume();
-  bool paused() const { return paused_.load(std::memory_order_acquire); }
+  bool paused() const { return paused_->load(std::memory_order_acquire); }
   size_t Clear();
 
   // Refuses further tasks, waits for every accepted one, stops the actors.
@@ -64,7 +68,9 @@ class ActorBackend {
 
   Stats GetStats() const;
 
-  // Whether the calling thread is running one of this queue's tasks.
+  // Whether the calling thread is running one of this queue's tasks, or one
+  // of its callbacks on the supervisor's thread: a join there would wait for
+  // itself.
   bool OnOwnWorker() const;
 
   int num_workers() const { return num_workers_; }
@@ -83,10 +89,14 @@ class ActorBackend {
   // Counts the task in against the bound: throws QueueFullError when refused;
   // false when closed.
   bool Admit();
-  bool Push(Task&& task, ControlRef&& control);
+  bool Push(Attempt&& attempt, ControlRef&& control);
   // Blocks until every task of epoch <= `epoch` has ended, or `deadline`.
   // Returns whether they all ended.
   bool AwaitEpoch(uint64_t epoch, std::optional<Clock::time_point> deadline);
+  // Sends `message...` plus a reply to the supervisor and waits for it.
+  // Returns false, having waited for nothing, once the supervisor is gone.
+  template <class Result, class... Ts>
+  bool Ask(Result* result, Ts... message);
 
   const int num_workers_;
   const bool record_timings_;
@@ -94,22 +104,26 @@ class ActorBackend {
   std::unique_ptr<caf::actor_system> system_;
   std::shared_ptr<TaskInbox> inbox_;
   std::shared_ptr<QueueCounters> counters_;
-  std::shared_ptr<TaskReporter> reporter_;
   std::shared_ptr<Admission> admission_;
+  std::shared_ptr<LifecycleReporter> reporter_;
+  std::shared_ptr<TaskLifecycle> lifecycle_;
   std::shared_ptr<std::atomic<bool>> prune_requested_;
+  // Written by the supervisor only (the scheduler's paused()).
+  std::shared_ptr<std::atomic<bool>> paused_;
   // No producer-side bound, observer or timings: a plain add_task goes
   // straight to the inbox, which is all the three-line user pays for.
   const bool plain_;
   std::shared_ptr<WorkerHandles> workers_;
   caf::actor supervisor_;
   std::shared_ptr<Link> link_;
-  std::atomic<bool> paused_{false};
+  std::atomic<uint64_t> next_join_{1};
+  // Shutdown has stopped the actors.
+  std::atomic<bool> stopped_{false};
 
   absl::Mutex join_mu_;
   uint64_t failed_reported_ ABSL_GUARDED_BY(join_mu_) = 0;
 
   absl::Mutex shutdown_mu_;
-  bool stopped_ ABSL_GUARDED_BY(shutdown_mu_) = false;
 };
 
 }  // namespace taskqueue::internal

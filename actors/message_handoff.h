@@ -4,9 +4,9 @@
 // CAF's mailboxes synchronize inside Debian's uninstrumented libcaf_core.so,
 // so TSan sees no order between what a sender wrote before sending (a task
 // batch, the message itself) and what the receiver reads, and reports races
-// that cannot happen. Every send of ours calls HandOffTo(receiver) and every
-// handler starts with TakeOver(self): a release and an acquire on the
-// receiver's address, the edge the mailbox really provides. Being per
+// that cannot happen. Every send of ours calls TsanMessageSent(receiver) and
+// every handler starts with TsanMessageReceived(self): a release and an acquire
+// on the receiver's address, the edge the mailbox really provides. Being per
 // receiver, it adds no order that the mailbox does not, so real races still
 // show. Compiles to nothing outside TSan builds.
 #ifndef TASKQUEUE_ACTORS_MESSAGE_HANDOFF_H_
@@ -24,13 +24,13 @@ extern "C" void __tsan_release(void* addr);
 namespace taskqueue::internal {
 
 template <class Handle>
-inline void HandOffTo([[maybe_unused]] const Handle& receiver) {
+inline void TsanMessageSent([[maybe_unused]] const Handle& receiver) {
 #if defined(__SANITIZE_THREAD__)
   __tsan_release(caf::actor_cast<caf::actor_control_block*>(receiver));
 #endif
 }
 
-inline void TakeOver([[maybe_unused]] caf::local_actor* self) {
+inline void TsanMessageReceived([[maybe_unused]] caf::local_actor* self) {
 #if defined(__SANITIZE_THREAD__)
   __tsan_acquire(self->ctrl());
 #endif

@@ -6,7 +6,7 @@
 
 namespace taskqueue::internal {
 
-TaskInbox::PushResult TaskInbox::Push(Task&& task, ControlRef&& control) {
+TaskInbox::PushResult TaskInbox::Push(Attempt&& attempt, ControlRef&& control) {
   absl::MutexLock lock(&mu_);
   if (closed_) return PushResult::kClosed;
   if (control && control->options.priority != 0) {
@@ -17,7 +17,7 @@ TaskInbox::PushResult TaskInbox::Push(Task&& task, ControlRef&& control) {
       top_priority_.store(priority, std::memory_order_release);
     }
   }
-  tasks_.push_back({std::move(task), epoch_, std::move(control)});
+  tasks_.push_back(QueuedTask{std::move(attempt), epoch_, std::move(control)});
   // Under the lock, so that a join's EndEpoch() orders after this count, and
   // so a plain store suffices: no other writer can interleave.
   submitted_.store(submitted_.load(std::memory_order_relaxed) + 1,

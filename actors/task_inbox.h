@@ -23,7 +23,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
-#include "actors/queued_task.h"
+#include "actors/scheduler/queued_task.h"
 #include "taskqueue/task.h"
 
 namespace taskqueue::internal {
@@ -40,8 +40,8 @@ class TaskInbox {
   };
 
   // `control` is null for a plain add_task.
-  // By rvalue reference: each move of a Task is an indirect call.
-  PushResult Push(Task&& task, ControlRef&& control = ControlRef());
+  // By rvalue reference: each move of an Attempt is an indirect call.
+  PushResult Push(Attempt&& attempt, ControlRef&& control = ControlRef());
 
   // Ends the current epoch and returns it: tasks pushed before this call have
   // an epoch <= the result, tasks pushed after it a greater one.
@@ -61,12 +61,10 @@ class TaskInbox {
 
   // The highest priority among the tasks the supervisor has not yet sorted
   // in (still here, or drained but not yet placed); INT_MIN when none. Only
-  // priorities other than 0 count. Workers read it before each claim, to
-  // leave their batch to the supervisor when something more urgent is on its
-  // way. Non-blocking.
-  int top_priority() const {
-    return top_priority_.load(std::memory_order_acquire);
-  }
+  // priorities other than 0 count. Batches point their workers at it
+  // (TaskBatch::Outranked), so that a worker leaves its batch to the
+  // supervisor when something more urgent is on its way. Non-blocking.
+  const std::atomic<int>& top_priority() const { return top_priority_; }
 
   // The supervisor has placed every task it drained (taken back what they
   // outrank): top_priority() drops to what was pushed since the drain.

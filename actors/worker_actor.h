@@ -1,26 +1,23 @@
-// The worker actor: runs the task batches the supervisor sends it and reports
-// each one done. It makes no decisions; the supervisor owns all policy. For a
-// task with a control block it only carries out what the block says: it does
-// not start a task someone else already ended, lets an expired one expire, and
-// hands a failed attempt with attempts left back to the supervisor.
+// The worker actor: a local endpoint of the scheduler (messages.h). It
+// announces its credit, runs the task batches it is sent, and reports each
+// one done. It decides nothing: TaskLifecycle says whether each task may
+// start and whether a failed attempt is retried, and the supervisor's
+// scheduler everything else.
 //
 // Spawn it detached (`caf::detached`): tasks block, and a blocked task must
 // hold up only its own worker thread, never CAF's scheduler threads, the
 // supervisor or the other workers.
 //
-// A task that throws (anything) is caught here: retried, or counted as failed
-// and handed to its future or `on_error`; the worker goes on with the next
-// task.
+// A task that throws (anything) is caught here and handed to the lifecycle;
+// the worker goes on with the next task.
 #ifndef TASKQUEUE_ACTORS_WORKER_ACTOR_H_
 #define TASKQUEUE_ACTORS_WORKER_ACTOR_H_
 
 #include <cstdint>
 #include <memory>
 
-#include "actors/admission.h"
-#include "actors/queue_counters.h"
-#include "actors/task_inbox.h"
-#include "actors/task_reporter.h"
+#include "actors/lifecycle/task_lifecycle.h"
+#include "caf/actor.hpp"
 #include "caf/event_based_actor.hpp"
 
 namespace taskqueue::internal {
@@ -30,16 +27,18 @@ struct WorkerContext {
   // Identifies the queue: tasks find out whether they run on one of its
   // workers (RunningOnWorkerOf) to refuse a join that would wait for itself.
   const void* queue = nullptr;
-  std::shared_ptr<TaskReporter> reporter;
-  // Where newcomers wait: a worker stops claiming from a batch when one of
-  // them outranks the batch's lowest priority (the supervisor re-sorts).
-  std::shared_ptr<const TaskInbox> inbox;
-  // Null unless the queue blocks or rejects producers when full.
-  std::shared_ptr<Admission> admission;
+  std::shared_ptr<TaskLifecycle> lifecycle;
+  // Whether to read the clock for each task (timings recorded).
+  bool record_timings = false;
 };
 
+// Batches a worker takes at a time: the next one waits in its mailbox while
+// it runs the current one.
+inline constexpr uint64_t kWorkerCredit = 2;
+
 caf::behavior worker_actor(caf::event_based_actor* self, int32_t index,
-                           std::shared_ptr<const WorkerContext> context);
+                           std::shared_ptr<const WorkerContext> context,
+                           caf::actor supervisor);
 
 // Whether the calling thread is a worker of `queue` (running one of its
 // tasks). Non-blocking.

@@ -1,6 +1,7 @@
-// The type-erased task that flows from `TaskQueue::add_task()` to a worker,
-// and how the callable and its arguments are packed into it. Internal to
-// taskqueue: users pass plain callables and arguments.
+// Attempt: one run of a task, type-erased, as it flows from
+// `TaskQueue::add_task()` to a worker, and how a callable and its arguments
+// are packed into attempts (a task with retries gets one per run). Internal
+// to taskqueue: users pass plain callables and arguments.
 #ifndef TASKQUEUE_CORE_TASK_H_
 #define TASKQUEUE_CORE_TASK_H_
 
@@ -16,10 +17,10 @@
 
 namespace taskqueue::internal {
 
-// One attempt: runs at most once (rvalue-qualified) and owns its callable and
-// arguments. What it throws reaches the worker, which counts the failure,
-// retries it, or hands it to on_error or the task's future.
-using Task = absl::AnyInvocable<void() &&>;
+// Runs at most once (rvalue-qualified) and owns its callable and arguments.
+// What it throws reaches the worker, which hands it to TaskLifecycle: retried,
+// or reported to on_error or the task's future.
+using Attempt = absl::AnyInvocable<void() &&>;
 
 // Like std::jthread: a callable that takes a std::stop_token first gets one.
 template <class F, class... Args>
@@ -83,7 +84,7 @@ struct DiscardResult {};
 // Decay-copies `f` and `args` into an attempt that calls f with them as
 // rvalues, as std::thread does, and hands the result to `sink`.
 template <class Sink, class F, class... Args>
-Task MakeAttempt(Sink sink, std::stop_token token, F&& f, Args&&... args) {
+Attempt MakeAttempt(Sink sink, std::stop_token token, F&& f, Args&&... args) {
   CheckInvocable<F, Args...>();
   return
       [sink = std::move(sink), token = std::move(token), f = std::forward<F>(f),
@@ -104,7 +105,7 @@ Task MakeAttempt(Sink sink, std::stop_token token, F&& f, Args&&... args) {
 // f and args: absl::AnyInvocable keeps a closure of up to 16 bytes inline,
 // and one pointer more (a captured token) would cost a task a heap block.
 template <class F, class... Args>
-Task MakeTask(F&& f, Args&&... args) {
+Attempt MakePlainAttempt(F&& f, Args&&... args) {
   CheckInvocable<F, Args...>();
   return
       [f = std::forward<F>(f), ... args = std::forward<Args>(args)]() mutable {
@@ -115,8 +116,9 @@ Task MakeTask(F&& f, Args&&... args) {
 // The first attempt of a task with `max_attempts`; when that is above 1, also
 // `*make_attempt`, which builds each further attempt from fresh copies.
 template <class Sink, class F, class... Args>
-Task MakeAttempts(int max_attempts, absl::AnyInvocable<Task()>* make_attempt,
-                  Sink sink, std::stop_token token, F&& f, Args&&... args) {
+Attempt MakeAttempts(int max_attempts,
+                     absl::AnyInvocable<Attempt()>* make_attempt, Sink sink,
+                     std::stop_token token, F&& f, Args&&... args) {
   if (max_attempts <= 1) {
     return MakeAttempt(std::move(sink), std::move(token), std::forward<F>(f),
                        std::forward<Args>(args)...);

@@ -1,14 +1,11 @@
 // TaskControl: the state of one task added with options (or through submit),
 // shared by the queue and the task's handle. Internal to taskqueue.
 //
-// Who decides a task's fate. `state` starts kQueued; the first thread to move
-// it away from kQueued owns what follows:
-//   * a worker, kQueued -> kRunning, runs the attempt (and afterwards may put
-//     it back to kQueued for a retry, or set the final state);
-//   * anyone else, kQueued -> kCancelled/kDropped/kCoalesced/kExpired, ends
-//     it without running: counts it, fails its future, tells the observer.
-// So a task is never both run and not run, whatever races. The queue takes
-// the task's closure out of its queues later, lazily (see QueueLink).
+// Who decides a task's fate: only TaskLifecycle (actors/lifecycle) changes
+// `state`, and the first thread to move it away from kQueued owns what
+// follows, so a task is never both run and not run, whatever races. The
+// queue takes the task's closure out of its queues later, lazily (see
+// QueueLink).
 //
 // Thread-safety: `state`, `stop`, `stop_requested` and `attempts` are
 // thread-safe; `make_attempt`, `last_failure` and `queued_at` are written by
@@ -57,6 +54,8 @@ struct TaskControl {
   // When it was added, or last put back for a retry: Stats::queue_wait, kept
   // only with QueueOptions::record_timings (a clock read per task).
   Clock::time_point queued_at;
+  // When its current attempt started: Stats::run_time, likewise.
+  Clock::time_point started_at;
 
   std::atomic<TaskState> state{TaskState::kQueued};
   // Without a stop state unless the callable takes a std::stop_token: a
@@ -69,7 +68,7 @@ struct TaskControl {
   // once, by the thread that decided the task's end.
   absl::AnyInvocable<void(std::exception_ptr)> fail_future;
   // Builds the next attempt, for tasks with max_attempts > 1.
-  absl::AnyInvocable<Task()> make_attempt;
+  absl::AnyInvocable<Attempt()> make_attempt;
   // Attempts started; read by handles on any thread.
   std::atomic<int> attempts{0};
   std::exception_ptr last_failure;
@@ -84,12 +83,6 @@ struct TaskControl {
     stop_requested.store(true);
     stop.request_stop();
   }
-
-  // Moves kQueued -> `to`; true if this call did it.
-  bool Leave(TaskState to) {
-    TaskState expected = TaskState::kQueued;
-    return state.compare_exchange_strong(expected, to);
-  }
 };
 
 // An owning, reference-counted pointer to a TaskControl: the handle, the
@@ -100,6 +93,11 @@ class ControlRef {
  public:
   ControlRef() = default;
   static ControlRef Make() { return ControlRef(new TaskControl); }
+  // Another owner of `p` (non-null), which some ControlRef already owns.
+  static ControlRef Share(TaskControl* p) {
+    p->refs.fetch_add(1, std::memory_order_relaxed);
+    return ControlRef(p);
+  }
 
   ControlRef(const ControlRef& other) : p_(other.p_) {
     if (p_ != nullptr) p_->refs.fetch_add(1, std::memory_order_relaxed);

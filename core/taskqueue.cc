@@ -62,8 +62,8 @@ TaskQueue::~TaskQueue() {
   }
 }
 
-void TaskQueue::Enqueue(internal::Task task) {
-  if (!backend_->Add(std::move(task))) throw QueueClosedError();
+void TaskQueue::Enqueue(internal::Attempt attempt) {
+  if (!backend_->Add(std::move(attempt))) throw QueueClosedError();
 }
 
 internal::ControlRef TaskQueue::NewControl(TaskOptions options) {
@@ -81,7 +81,7 @@ internal::ControlRef TaskQueue::NewControl(TaskOptions options) {
 }
 
 void TaskQueue::EnqueueControlled(internal::ControlRef control,
-                                  internal::Task first) {
+                                  internal::Attempt first) {
   if (!backend_->AddControlled(std::move(control), std::move(first))) {
     throw QueueClosedError();
   }

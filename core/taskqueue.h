@@ -114,8 +114,8 @@ class TaskQueue {
   template <class F, class... Args>
   requires(!std::is_same_v<std::decay_t<F>, TaskOptions>) void add_task(
       F&& f, Args&&... args) {
-    Enqueue(
-        internal::MakeTask(std::forward<F>(f), std::forward<Args>(args)...));
+    Enqueue(internal::MakePlainAttempt(std::forward<F>(f),
+                                       std::forward<Args>(args)...));
   }
 
   // Like `add_task(f, args...)`, with `options` (task_options.h), and a handle
@@ -123,7 +123,7 @@ class TaskQueue {
   template <class F, class... Args>
   TaskHandle add_task(TaskOptions options, F&& f, Args&&... args) {
     auto control = NewControl(std::move(options));
-    internal::Task first = internal::MakeAttempts(
+    internal::Attempt first = internal::MakeAttempts(
         control->options.max_attempts, &control->make_attempt,
         internal::DiscardResult{}, StopTokenFor<F, Args...>(*control),
         std::forward<F>(f), std::forward<Args>(args)...);
@@ -154,7 +154,7 @@ class TaskQueue {
     control->fail_future = [promise](std::exception_ptr error) {
       promise->set_exception(std::move(error));
     };
-    internal::Task first = internal::MakeAttempts(
+    internal::Attempt first = internal::MakeAttempts(
         control->options.max_attempts, &control->make_attempt,
         std::move(promise), StopTokenFor<F, Args...>(*control),
         std::forward<F>(f), std::forward<Args>(args)...);
@@ -214,7 +214,7 @@ class TaskQueue {
   int num_workers() const;
 
  private:
-  void Enqueue(internal::Task task);
+  void Enqueue(internal::Attempt attempt);
   // The token f gets: a live one only when f takes one.
   template <class F, class... Args>
   static std::stop_token StopTokenFor(internal::TaskControl& control) {
@@ -228,7 +228,7 @@ class TaskQueue {
   // Validates `options` (std::invalid_argument) and links the task to this
   // queue.
   internal::ControlRef NewControl(TaskOptions options);
-  void EnqueueControlled(internal::ControlRef control, internal::Task first);
+  void EnqueueControlled(internal::ControlRef control, internal::Attempt first);
 
   std::unique_ptr<internal::ActorBackend> backend_;
 };

@@ -28,7 +28,7 @@ TEST_P(SupervisionTest, ADeadWorkerIsReplacedAndThePoolKeepsItsSize) {
   absl::Notification release;
   std::atomic<int> blocked{0};
   for (int i = 0; i < workers - 1; ++i) {
-    ASSERT_TRUE(backend.Add(MakeTask([&] {
+    ASSERT_TRUE(backend.Add(MakePlainAttempt([&] {
       blocked.fetch_add(1);
       release.WaitForNotification();
     })));
@@ -37,7 +37,7 @@ TEST_P(SupervisionTest, ADeadWorkerIsReplacedAndThePoolKeepsItsSize) {
   absl::Notification all_ran;
   constexpr int kTasks = 200;
   for (int i = 0; i < kTasks; ++i) {
-    ASSERT_TRUE(backend.Add(MakeTask([&] {
+    ASSERT_TRUE(backend.Add(MakePlainAttempt([&] {
       if (ran.fetch_add(1) + 1 == kTasks) all_ran.Notify();
     })));
   }
@@ -62,7 +62,7 @@ TEST_P(SupervisionTest, KillingEveryWorkerRepeatedlyLosesNothing) {
   constexpr int kTasksPerRound = 500;
   for (int round = 0; round < kRounds; ++round) {
     for (int i = 0; i < kTasksPerRound; ++i) {
-      ASSERT_TRUE(backend.Add(MakeTask([&] { ran.fetch_add(1); })));
+      ASSERT_TRUE(backend.Add(MakePlainAttempt([&] { ran.fetch_add(1); })));
     }
     for (int w = 0; w < workers; ++w) {
       // Kill each replacement, not its dead predecessor again.

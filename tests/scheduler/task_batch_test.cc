@@ -1,6 +1,6 @@
 // TaskBatch's claim/reclaim race: every task is either run by the worker or
 // taken back by the supervisor, never both, never neither.
-#include "actors/task_batch.h"
+#include "actors/scheduler/task_batch.h"
 
 #include <atomic>
 #include <deque>
@@ -27,7 +27,7 @@ TEST(TaskBatchTest, ClaimsFrontToBackThenNothing) {
   for (int i = 0; i < 3; ++i) {
     QueuedTask* t = batch.Claim();
     ASSERT_NE(t, nullptr);
-    std::move(t->task)();
+    std::move(t->attempt)();
     EXPECT_EQ(runs[i].load(), 1);
   }
   EXPECT_EQ(batch.Claim(), nullptr);
@@ -65,7 +65,7 @@ TEST(TaskBatchTest, ReclaimTakesOnlyTheUnclaimedRest) {
   batch.ReclaimInto(back);
   EXPECT_EQ(back.size(), 3);
   EXPECT_EQ(batch.Claim(), nullptr);
-  for (auto& t : back) std::move(t.task)();
+  for (auto& t : back) std::move(t.attempt)();
   EXPECT_EQ(runs[2] + runs[3] + runs[4], 3);
 }
 
@@ -86,12 +86,12 @@ TEST(TaskBatchTest, ConcurrentClaimAndReclaimLoseNothing) {
     std::vector<std::atomic<int>> runs(kTasks);
     TaskBatch batch(Tasks(kTasks, runs));
     std::thread worker([&] {
-      while (QueuedTask* t = batch.Claim()) std::move(t->task)();
+      while (QueuedTask* t = batch.Claim()) std::move(t->attempt)();
     });
     std::deque<QueuedTask> back;
     batch.ReclaimInto(back);
     worker.join();
-    for (auto& t : back) std::move(t.task)();
+    for (auto& t : back) std::move(t.attempt)();
     for (int i = 0; i < kTasks; ++i) ASSERT_EQ(runs[i].load(), 1) << i;
   }
 }

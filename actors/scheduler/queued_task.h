@@ -1,8 +1,8 @@
 // A task on its way through the queue, tagged with the join epoch it was
 // added in (see task_inbox.h), and with its control block when it was added
 // with options or through submit (task_control.h).
-#ifndef TASKQUEUE_ACTORS_QUEUED_TASK_H_
-#define TASKQUEUE_ACTORS_QUEUED_TASK_H_
+#ifndef TASKQUEUE_ACTORS_SCHEDULER_QUEUED_TASK_H_
+#define TASKQUEUE_ACTORS_SCHEDULER_QUEUED_TASK_H_
 
 #include <cstdint>
 
@@ -12,14 +12,14 @@
 namespace taskqueue::internal {
 
 struct QueuedTask {
-  Task task;
+  Attempt attempt;
   uint64_t epoch = 0;
   // Null for a plain add_task: the fast path checks only this.
   ControlRef control;
 
   int priority() const { return control ? control->options.priority : 0; }
 
-  // Whether something other than a worker already ended the task (cancelled,
+  // Whether something other than an endpoint already ended the task (cancelled,
   // coalesced...): it must not run, only be taken out.
   bool ended_unrun() const {
     return control &&
@@ -29,4 +29,4 @@ struct QueuedTask {
 
 }  // namespace taskqueue::internal
 
-#endif  // TASKQUEUE_ACTORS_QUEUED_TASK_H_
+#endif  // TASKQUEUE_ACTORS_SCHEDULER_QUEUED_TASK_H_

@@ -1,11 +1,12 @@
-// WaitingTasks: the tasks the supervisor holds that no worker has yet, in the
-// order they should start: higher priority first, FIFO within a priority.
+// WaitingLanes: the ready tasks the scheduler holds that no endpoint has yet,
+// in the order they should start: higher priority first, FIFO within a
+// priority.
 //
-// One deque per priority in use; a queue whose tasks all have the default
-// priority uses one deque, as a plain FIFO would. Not thread-safe: only the
-// supervisor actor touches it.
-#ifndef TASKQUEUE_ACTORS_WAITING_TASKS_H_
-#define TASKQUEUE_ACTORS_WAITING_TASKS_H_
+// One deque (lane) per priority in use; a queue whose tasks all have the
+// default priority uses one, as a plain FIFO would. Not thread-safe: part of
+// the single-threaded Scheduler.
+#ifndef TASKQUEUE_ACTORS_SCHEDULER_WAITING_LANES_H_
+#define TASKQUEUE_ACTORS_SCHEDULER_WAITING_LANES_H_
 
 #include <algorithm>
 #include <cstddef>
@@ -16,11 +17,11 @@
 #include <utility>
 #include <vector>
 
-#include "actors/queued_task.h"
+#include "actors/scheduler/queued_task.h"
 
 namespace taskqueue::internal {
 
-class WaitingTasks {
+class WaitingLanes {
  public:
   // A task that has just arrived.
   void PushBack(QueuedTask task) {
@@ -28,8 +29,8 @@ class WaitingTasks {
     ++size_;
   }
 
-  // Tasks taken back from the workers, oldest first: they go before every
-  // task of their priority that waits here, since they were handed out first.
+  // Tasks taken back from endpoints, oldest first: they go before every task
+  // of their priority that waits here, since they were handed out first.
   void PushFrontInOrder(std::deque<QueuedTask>& tasks) {
     for (auto it = tasks.rbegin(); it != tasks.rend(); ++it) {
       lanes_[it->priority()].push_front(std::move(*it));
@@ -97,4 +98,4 @@ class WaitingTasks {
 
 }  // namespace taskqueue::internal
 
-#endif  // TASKQUEUE_ACTORS_WAITING_TASKS_H_
+#endif  // TASKQUEUE_ACTORS_SCHEDULER_WAITING_LANES_H_

@@ -216,8 +216,13 @@ bool ActorBackend::AwaitEpoch(uint64_t epoch,
                               std::optional<Clock::time_point> deadline) {
   auto reply = std::make_shared<std::promise<void>>();
   std::future<void> answered = reply->get_future();
-  HandOffTo(supervisor_);
-  caf::anon_send(supervisor_, join_atom::value, epoch, std::move(reply));
+  {
+    absl::MutexLock lock(&control_mu_);
+    // Shutdown() waited for every task before it stopped the actors.
+    if (actors_stopping_) return true;
+    HandOffTo(supervisor_);
+    caf::anon_send(supervisor_, join_atom::value, epoch, std::move(reply));
+  }
   if (deadline) {
     if (answered.wait_until(*deadline) == std::future_status::ready) {
       return true;
@@ -235,13 +240,21 @@ bool ActorBackend::AwaitEpoch(uint64_t epoch,
 void ActorBackend::Pause() {
   auto reply = std::make_shared<std::promise<void>>();
   std::future<void> paused = reply->get_future();
-  HandOffTo(supervisor_);
-  caf::anon_send(supervisor_, pause_atom::value, std::move(reply));
+  {
+    absl::MutexLock lock(&control_mu_);
+    if (actors_stopping_) return;
+    paused_.store(true, std::memory_order_release);
+    HandOffTo(supervisor_);
+    caf::anon_send(supervisor_, pause_atom::value, std::move(reply));
+  }
+  // Outside the lock: a resume() meanwhile is not held up, and undoes this
+  // pause in the supervisor too.
   paused.wait();
-  paused_.store(true, std::memory_order_release);
 }
 
 void ActorBackend::Resume() {
+  absl::MutexLock lock(&control_mu_);
+  if (actors_stopping_) return;
   paused_.store(false, std::memory_order_release);
   HandOffTo(supervisor_);
   caf::anon_send(supervisor_, resume_atom::value);
@@ -250,8 +263,12 @@ void ActorBackend::Resume() {
 size_t ActorBackend::Clear() {
   auto reply = std::make_shared<std::promise<size_t>>();
   std::future<size_t> cleared = reply->get_future();
-  HandOffTo(supervisor_);
-  caf::anon_send(supervisor_, clear_atom::value, std::move(reply));
+  {
+    absl::MutexLock lock(&control_mu_);
+    if (actors_stopping_) return 0;
+    HandOffTo(supervisor_);
+    caf::anon_send(supervisor_, clear_atom::value, std::move(reply));
+  }
   return cleared.get();
 }
 
@@ -260,10 +277,19 @@ void ActorBackend::Shutdown() {
   if (stopped_) return;
   uint64_t last_epoch = inbox_->Close();
   if (admission_) admission_->Close();
-  paused_.store(false, std::memory_order_release);
-  HandOffTo(supervisor_);
-  caf::anon_send(supervisor_, close_atom::value);
+  {
+    absl::MutexLock lock(&control_mu_);
+    paused_.store(false, std::memory_order_release);
+    HandOffTo(supervisor_);
+    caf::anon_send(supervisor_, close_atom::value);
+  }
   AwaitEpoch(last_epoch, std::nullopt);
+  {
+    // Every message sent before this is answered before the exit below.
+    absl::MutexLock lock(&control_mu_);
+    actors_stopping_ = true;
+    paused_.store(false, std::memory_order_release);
+  }
   // The supervisor first, so that it does not replace the workers as they
   // go down.
   HandOffTo(supervisor_);

@@ -54,6 +54,8 @@ class ActorBackend {
   // Blocks until everything added before the call has ended, or `deadline`.
   JoinResult Join(std::optional<Clock::time_point> deadline = std::nullopt);
 
+  // Pause, Resume and Clear do nothing (Clear returns 0) once the actors are
+  // stopping; paused() is then false.
   void Pause();
   void Resume();
   bool paused() const { return paused_.load(std::memory_order_acquire); }
@@ -103,7 +105,16 @@ class ActorBackend {
   std::shared_ptr<WorkerHandles> workers_;
   caf::actor supervisor_;
   std::shared_ptr<Link> link_;
+
+  // Pause, Resume, Clear, joins and Shutdown send their messages to the
+  // supervisor under control_mu_, in the order in which they change paused_:
+  // the supervisor's own `paused` follows the same sequence and ends where
+  // paused_ does, whatever the callers race. No message is sent once the
+  // actors are stopping, so none waits for an answer that cannot come.
+  absl::Mutex control_mu_;
+  // The answer to paused(): written under control_mu_, read without it.
   std::atomic<bool> paused_{false};
+  bool actors_stopping_ ABSL_GUARDED_BY(control_mu_) = false;
 
   absl::Mutex join_mu_;
   uint64_t failed_reported_ ABSL_GUARDED_BY(join_mu_) = 0;

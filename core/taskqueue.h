@@ -166,7 +166,7 @@ class TaskQueue {
   // for; may be called repeatedly and from several threads, also while paused
   // (then it waits for resume()). The result counts failures since the
   // previous join. Throws JoinFromTaskError when called from one of this
-  // queue's tasks.
+  // queue's tasks. After shutdown() has returned, returns complete at once.
   JoinResult join();
 
   // Like `join()`, but gives up at `deadline` (or after `timeout`): the
@@ -184,16 +184,19 @@ class TaskQueue {
   // worker but not yet started), running ones finish. When pause() returns,
   // no task starts until resume(). Tasks can still be added, cancelled,
   // coalesced and expire meanwhile. Blocks for a message round trip to the
-  // supervisor. Idempotent.
+  // supervisor. Idempotent. After shutdown(), does nothing.
   void pause();
-  // Starts dispatching again. Idempotent.
+  // Starts dispatching again. Idempotent. After shutdown(), does nothing.
   void resume();
+  // Whether the last pause() or resume() to take effect was a pause() (when
+  // calls race, they take effect in some order, and paused() and the queue
+  // agree on it). False after shutdown(). Non-blocking.
   bool paused() const;
 
   // Cancels every task that has not started (delayed ones and retries in
   // backoff included), as TaskHandle::cancel() would; running tasks go on.
   // Returns how many were cancelled. Blocks for a message round trip to the
-  // supervisor.
+  // supervisor. After shutdown(), does nothing and returns 0.
   size_t clear();
 
   // Stops accepting tasks (add_task and submit throw QueueClosedError from

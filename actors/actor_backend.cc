@@ -242,7 +242,7 @@ void ActorBackend::Pause() {
   std::future<void> paused = reply->get_future();
   {
     absl::MutexLock lock(&control_mu_);
-    if (actors_stopping_) return;
+    if (closing_) return;
     paused_.store(true, std::memory_order_release);
     HandOffTo(supervisor_);
     caf::anon_send(supervisor_, pause_atom::value, std::move(reply));
@@ -254,7 +254,7 @@ void ActorBackend::Pause() {
 
 void ActorBackend::Resume() {
   absl::MutexLock lock(&control_mu_);
-  if (actors_stopping_) return;
+  if (closing_) return;
   paused_.store(false, std::memory_order_release);
   HandOffTo(supervisor_);
   caf::anon_send(supervisor_, resume_atom::value);
@@ -265,7 +265,7 @@ size_t ActorBackend::Clear() {
   std::future<size_t> cleared = reply->get_future();
   {
     absl::MutexLock lock(&control_mu_);
-    if (actors_stopping_) return 0;
+    if (closing_) return 0;
     HandOffTo(supervisor_);
     caf::anon_send(supervisor_, clear_atom::value, std::move(reply));
   }
@@ -275,20 +275,23 @@ size_t ActorBackend::Clear() {
 void ActorBackend::Shutdown() {
   absl::MutexLock lock(&shutdown_mu_);
   if (stopped_) return;
+  {
+    // From here pause(), resume() and clear() do nothing: a pause would
+    // hold up the tasks this shutdown waits for. Any pause sent before
+    // reaches the supervisor before the close_atom, which resumes.
+    absl::MutexLock lock(&control_mu_);
+    closing_ = true;
+    paused_.store(false, std::memory_order_release);
+  }
   uint64_t last_epoch = inbox_->Close();
   if (admission_) admission_->Close();
-  {
-    absl::MutexLock lock(&control_mu_);
-    paused_.store(false, std::memory_order_release);
-    HandOffTo(supervisor_);
-    caf::anon_send(supervisor_, close_atom::value);
-  }
+  HandOffTo(supervisor_);
+  caf::anon_send(supervisor_, close_atom::value);
   AwaitEpoch(last_epoch, std::nullopt);
   {
     // Every message sent before this is answered before the exit below.
     absl::MutexLock lock(&control_mu_);
     actors_stopping_ = true;
-    paused_.store(false, std::memory_order_release);
   }
   // The supervisor first, so that it does not replace the workers as they
   // go down.

@@ -54,8 +54,8 @@ class ActorBackend {
   // Blocks until everything added before the call has ended, or `deadline`.
   JoinResult Join(std::optional<Clock::time_point> deadline = std::nullopt);
 
-  // Pause, Resume and Clear do nothing (Clear returns 0) once the actors are
-  // stopping; paused() is then false.
+  // Pause, Resume and Clear do nothing (Clear returns 0) once Shutdown() has
+  // begun; paused() is then false.
   void Pause();
   void Resume();
   bool paused() const { return paused_.load(std::memory_order_acquire); }
@@ -114,6 +114,9 @@ class ActorBackend {
   absl::Mutex control_mu_;
   // The answer to paused(): written under control_mu_, read without it.
   std::atomic<bool> paused_{false};
+  // Shutdown() has begun: pause, resume and clear do nothing.
+  bool closing_ ABSL_GUARDED_BY(control_mu_) = false;
+  // Every task has ended and the actors are told to stop: joins return.
   bool actors_stopping_ ABSL_GUARDED_BY(control_mu_) = false;
 
   absl::Mutex join_mu_;

@@ -184,19 +184,22 @@ class TaskQueue {
   // worker but not yet started), running ones finish. When pause() returns,
   // no task starts until resume(). Tasks can still be added, cancelled,
   // coalesced and expire meanwhile. Blocks for a message round trip to the
-  // supervisor. Idempotent. After shutdown(), does nothing.
+  // supervisor. Idempotent. Once shutdown() has begun (from any thread or
+  // task), does nothing: a pause would hold up the tasks shutdown waits for.
   void pause();
-  // Starts dispatching again. Idempotent. After shutdown(), does nothing.
+  // Starts dispatching again. Idempotent. Once shutdown() has begun, does
+  // nothing.
   void resume();
   // Whether the last pause() or resume() to take effect was a pause() (when
   // calls race, they take effect in some order, and paused() and the queue
-  // agree on it). False after shutdown(). Non-blocking.
+  // agree on it). False once shutdown() has begun. Non-blocking.
   bool paused() const;
 
   // Cancels every task that has not started (delayed ones and retries in
   // backoff included), as TaskHandle::cancel() would; running tasks go on.
   // Returns how many were cancelled. Blocks for a message round trip to the
-  // supervisor. After shutdown(), does nothing and returns 0.
+  // supervisor. Once shutdown() has begun, does nothing and returns 0:
+  // shutdown runs every task it accepted.
   size_t clear();
 
   // Stops accepting tasks (add_task and submit throw QueueClosedError from
@@ -207,6 +210,12 @@ class TaskQueue {
   // finished and stops the workers. Idempotent; concurrent calls all return
   // once the queue is stopped. Throws JoinFromTaskError from the queue's own
   // tasks.
+  //
+  // Shutdown is total: from the moment it begins, every call has a defined
+  // result. add_task/submit throw QueueClosedError; pause() and resume() do
+  // nothing and paused() is false; clear() returns 0; joins wait as usual
+  // while shutdown runs, and return complete at once after it; stats() and
+  // num_workers() work.
   void shutdown();
 
   // The counters, read without stopping anything (see stats.h). Non-blocking.

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "absl/synchronization/barrier.h"
+#include "absl/synchronization/notification.h"
 #include "gtest/gtest.h"
 #include "taskqueue/taskqueue.h"
 #include "tests/task_control_testing.h"
@@ -102,6 +103,60 @@ TEST_P(ShutdownContract, ClearRacingShutdownNeverThrows) {
     clearer.join();
     ASSERT_EQ(throws.load(), 0) << "in round " << round;
   }
+}
+
+// Blocks until shutdown() has begun on `q`, as an add_task() that throws
+// QueueClosedError shows. The tasks it adds meanwhile do nothing.
+void AwaitShutdownBegun(TaskQueue& q) {
+  for (;;) {
+    try {
+      q.add_task([] {});
+    } catch (const QueueClosedError&) {
+      return;
+    }
+    std::this_thread::sleep_for(milliseconds(1));
+  }
+}
+
+// A pause() from another thread once shutdown() has begun does nothing:
+// shutdown still runs every accepted task and returns.
+TEST_P(ShutdownContract, PauseDuringShutdownDoesNotHoldItUp) {
+  TaskQueue q(workers());
+  test_support::WorkerHold hold;
+  hold.Occupy(q, workers());
+  std::atomic<int> ran{0};
+  for (int i = 0; i < 10; ++i) q.add_task([&ran] { ++ran; });
+  Watchdog watchdog("shutdown() after a pause() during it");
+  std::thread stopper([&q] { q.shutdown(); });
+  AwaitShutdownBegun(q);
+  q.pause();
+  EXPECT_FALSE(q.paused()) << "pause() took effect during shutdown()";
+  hold.ReleaseAll();
+  stopper.join();
+  EXPECT_EQ(ran.load(), 10);
+  EXPECT_FALSE(q.paused());
+}
+
+// The same pause() from a task of the queue, which the header allows.
+TEST_P(ShutdownContract, PauseFromATaskDuringShutdownDoesNotHoldItUp) {
+  TaskQueue q(workers());
+  absl::Notification shutdown_begun;
+  std::atomic<bool> paused_in_task{true};
+  q.add_task([&] {
+    shutdown_begun.WaitForNotification();
+    q.pause();
+    paused_in_task = q.paused();
+  });
+  std::atomic<int> ran{0};
+  for (int i = 0; i < 10; ++i) q.add_task([&ran] { ++ran; });
+  Watchdog watchdog("shutdown() after a task's pause() during it");
+  std::thread stopper([&q] { q.shutdown(); });
+  AwaitShutdownBegun(q);
+  shutdown_begun.Notify();
+  stopper.join();
+  EXPECT_FALSE(paused_in_task.load());
+  EXPECT_EQ(ran.load(), 10);
+  EXPECT_FALSE(q.paused());
 }
 
 // pause() and resume() racing each other: once both have returned, paused()

@@ -167,6 +167,27 @@ bool ActorBackend::Push(Task&& task, ControlRef&& control) {
   return true;
 }
 
+bool ActorBackend::ReportAndPush(Task&& task, ControlRef&& control) {
+  {
+    absl::MutexLock lock(&report_mu_);
+    if (report_closed_) {
+      if (admission_) admission_->Leave();
+      return false;
+    }
+    ++reporting_;
+  }
+  struct Done {
+    ActorBackend* backend;
+    ~Done() {
+      absl::MutexLock lock(&backend->report_mu_);
+      --backend->reporting_;
+    }
+  } done{this};
+  // Reported before the push, so that OnQueued precedes OnStarted.
+  reporter_->Queued(control.get());
+  return Push(std::move(task), std::move(control));
+}
+
 bool ActorBackend::Add(Task task) {
   if (plain_) return Push(std::move(task), ControlRef());
   if (record_timings_) {
@@ -175,11 +196,7 @@ bool ActorBackend::Add(Task task) {
   }
   if (!Admit()) return false;
   if (reporter_->observed()) {
-    if (inbox_->closed()) {
-      if (admission_) admission_->Leave();
-      return false;
-    }
-    reporter_->Queued(nullptr);
+    return ReportAndPush(std::move(task), ControlRef());
   }
   return Push(std::move(task), ControlRef());
 }
@@ -187,15 +204,9 @@ bool ActorBackend::Add(Task task) {
 bool ActorBackend::AddControlled(ControlRef control, Task task) {
   if (!Admit()) return false;
   if (record_timings_) control->queued_at = Clock::now();
-  // Reported before the push, so that OnQueued precedes OnStarted. The
-  // closed check first keeps a refused task from being reported; it costs a
-  // lock, so only tasks that are reported pay it.
+  // Only tasks that are reported pay for the gate.
   if (reporter_->observed() || !control->options.name.empty()) {
-    if (inbox_->closed()) {
-      if (admission_) admission_->Leave();
-      return false;
-    }
-    reporter_->Queued(control.get());
+    return ReportAndPush(std::move(task), std::move(control));
   }
   return Push(std::move(task), std::move(control));
 }
@@ -282,6 +293,16 @@ void ActorBackend::Shutdown() {
     absl::MutexLock lock(&control_mu_);
     closing_ = true;
     paused_.store(false, std::memory_order_release);
+  }
+  {
+    // Producers that reported a task push it before the inbox closes; later
+    // ones report nothing.
+    absl::MutexLock report_lock(&report_mu_);
+    report_closed_ = true;
+    auto none_reporting = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(report_mu_) {
+      return reporting_ == 0;
+    };
+    report_mu_.Await(absl::Condition(&none_reporting));
   }
   uint64_t last_epoch = inbox_->Close();
   if (admission_) admission_->Close();

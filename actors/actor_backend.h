@@ -86,6 +86,10 @@ class ActorBackend {
   // false when closed.
   bool Admit();
   bool Push(Task&& task, ControlRef&& control);
+  // Reports the task as queued (OnQueued, its name's count), then pushes it:
+  // one step as far as Shutdown() is concerned, so that a task is reported
+  // if and only if it is pushed. False, reporting nothing, once closed.
+  bool ReportAndPush(Task&& task, ControlRef&& control);
   // Blocks until every task of epoch <= `epoch` has ended, or `deadline`.
   // Returns whether they all ended.
   bool AwaitEpoch(uint64_t epoch, std::optional<Clock::time_point> deadline);
@@ -118,6 +122,12 @@ class ActorBackend {
   bool closing_ ABSL_GUARDED_BY(control_mu_) = false;
   // Every task has ended and the actors are told to stop: joins return.
   bool actors_stopping_ ABSL_GUARDED_BY(control_mu_) = false;
+
+  // Producers between reporting a task and pushing it. Shutdown() closes
+  // the gate and waits for them before it closes the inbox.
+  absl::Mutex report_mu_;
+  int reporting_ ABSL_GUARDED_BY(report_mu_) = 0;
+  bool report_closed_ ABSL_GUARDED_BY(report_mu_) = false;
 
   absl::Mutex join_mu_;
   uint64_t failed_reported_ ABSL_GUARDED_BY(join_mu_) = 0;

@@ -212,7 +212,9 @@ class TaskQueue {
   // tasks.
   //
   // Shutdown is total: from the moment it begins, every call has a defined
-  // result. add_task/submit throw QueueClosedError; pause() and resume() do
+  // result. add_task/submit throw QueueClosedError, and a task refused so is
+  // never reported as queued (no OnQueued, not in stats().submitted or
+  // by_name, also when the add raced shutdown); pause() and resume() do
   // nothing and paused() is false; clear() returns 0; joins wait as usual
   // while shutdown runs, and return complete at once after it; stats() and
   // num_workers() work.

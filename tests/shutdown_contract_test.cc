@@ -6,7 +6,9 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <thread>
+#include <vector>
 
 #include "absl/synchronization/barrier.h"
 #include "absl/synchronization/notification.h"
@@ -157,6 +159,70 @@ TEST_P(ShutdownContract, PauseFromATaskDuringShutdownDoesNotHoldItUp) {
   EXPECT_FALSE(paused_in_task.load());
   EXPECT_EQ(ran.load(), 10);
   EXPECT_FALSE(q.paused());
+}
+
+// Counts OnQueued; yields in it, as a hook that does a little work would.
+class QueuedCounter : public TaskObserver {
+ public:
+  void OnQueued(const TaskEvent&) override {
+    queued.fetch_add(1);
+    std::this_thread::yield();
+  }
+  std::atomic<uint64_t> queued{0};
+};
+
+// Producers race shutdown(): every add either returns (the task was
+// accepted: counted in stats().submitted, by name, and by OnQueued) or
+// throws QueueClosedError (the task was never reported anywhere), so the
+// counts balance exactly. With an observer, and with named tasks only.
+TEST_P(ShutdownContract, RefusedTasksAreNeverReportedAsQueued) {
+  constexpr int kRounds = 20;
+  constexpr int kProducers = 3;
+  for (bool observed : {true, false}) {
+    for (int round = 0; round < kRounds; ++round) {
+      auto counter = std::make_shared<QueuedCounter>();
+      TaskQueue q(QueueOptions{.num_workers = workers(),
+                               .observer = observed ? counter : nullptr});
+      std::atomic<uint64_t> accepted{0};
+      std::atomic<uint64_t> named{0};
+      std::vector<std::thread> producers;
+      for (int p = 0; p < kProducers; ++p) {
+        producers.emplace_back([&, p] {
+          try {
+            for (int i = p;; ++i) {
+              if (i % 3 == 0) {
+                q.add_task(TaskOptions{.name = "named"}, [] {});
+                ++named;
+              } else if (i % 3 == 1) {
+                q.submit(TaskOptions{.name = "named"}, [] { return 1; });
+                ++named;
+              } else {
+                q.add_task([] {});
+              }
+              ++accepted;
+            }
+          } catch (const QueueClosedError&) {
+          }
+        });
+      }
+      while (accepted.load() < 50) std::this_thread::yield();
+      {
+        Watchdog watchdog("shutdown() racing producers");
+        q.shutdown();
+        for (auto& producer : producers) producer.join();
+      }
+      Stats stats = q.stats();
+      EXPECT_EQ(stats.submitted, accepted.load());
+      EXPECT_EQ(stats.by_name["named"].submitted, named.load())
+          << "observed: " << observed << ", round " << round;
+      EXPECT_EQ(stats.by_name["named"].completed, named.load());
+      if (observed) {
+        EXPECT_EQ(counter->queued.load(), accepted.load())
+            << "OnQueued for a task that add_task refused, round " << round;
+      }
+      if (HasFailure()) return;
+    }
+  }
 }
 
 // pause() and resume() racing each other: once both have returned, paused()

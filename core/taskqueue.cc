@@ -13,6 +13,12 @@
 namespace taskqueue {
 namespace {
 
+void Check(bool ok, const char* what) {
+  if (!ok) throw std::invalid_argument(std::string("taskqueue: ") + what);
+}
+
+// Every field: an invalid value fails here rather than changing what the
+// queue does (a negative block_timeout made kBlock behave as kReject).
 QueueOptions Validated(QueueOptions options) {
   if (options.num_workers < 1 ||
       options.num_workers > QueueOptions::kMaxWorkers) {
@@ -21,11 +27,19 @@ QueueOptions Validated(QueueOptions options) {
         std::to_string(QueueOptions::kMaxWorkers) + ", got " +
         std::to_string(options.num_workers));
   }
+  // on_error (empty: the default), max_queued (0: no bound), observer
+  // (null: none) and record_timings take any value.
+  Check(options.overflow == OverflowPolicy::kBlock ||
+            options.overflow == OverflowPolicy::kReject ||
+            options.overflow == OverflowPolicy::kDropOldest,
+        "QueueOptions::overflow is not an OverflowPolicy");
+  if (options.block_timeout) {
+    Check(options.block_timeout->count() >= 0,
+          "QueueOptions::block_timeout must not be negative");
+    Check(options.overflow == OverflowPolicy::kBlock,
+          "QueueOptions::block_timeout is for OverflowPolicy::kBlock only");
+  }
   return options;
-}
-
-void Check(bool ok, const char* what) {
-  if (!ok) throw std::invalid_argument(std::string("taskqueue: ") + what);
 }
 
 void Validate(const TaskOptions& o) {

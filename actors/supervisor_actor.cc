@@ -253,8 +253,14 @@ void ScheduleTimer(Self* self) {
     next = st.deadlines.top();
   }
   if (!next || (st.timer_due && *st.timer_due <= *next)) return;
-  st.timer_due = *next;
-  auto delay = std::max(Clock::duration::zero(), *next - Clock::now());
+  // At most a day at a time: CAF adds the delay to its own clock reading, so
+  // one reaching time_point::max() ("never") would overflow and fire at
+  // once, again and again. A timer that fires with nothing due is re-armed.
+  Clock::time_point now = Clock::now();
+  auto delay = *next <= now ? Clock::duration::zero()
+                            : std::min<Clock::duration>(*next - now,
+                                                        std::chrono::hours(24));
+  st.timer_due = now + delay;
   HandOffTo(self);
   self->delayed_send(self, delay, timer_atom::value);
 }

@@ -1,5 +1,6 @@
 #include "taskqueue/taskqueue.h"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -84,11 +85,23 @@ internal::ControlRef TaskQueue::NewControl(TaskOptions options) {
   Validate(options);
   internal::ControlRef control = internal::ControlRef::Make();
   control->id = next_task_id.fetch_add(1, std::memory_order_relaxed);
+  // "For ever" without overflow (saturating_time.h): a delay past the end of
+  // the clock is run_at = time_point::max(), never; a deadline of
+  // time_point::max() is none (no timer, no clock read when it starts); a
+  // backoff longer than Backoff::kLongestDelay waits that long, so that the
+  // supervisor's backoff arithmetic stays in range.
   if (options.run_after) {
-    control->run_at = std::chrono::steady_clock::now() + *options.run_after;
+    control->run_at = internal::SaturatingAdd(std::chrono::steady_clock::now(),
+                                              *options.run_after);
   } else if (options.run_at) {
     control->run_at = options.run_at;
   }
+  if (options.deadline == std::chrono::steady_clock::time_point::max()) {
+    options.deadline.reset();
+  }
+  Backoff& backoff = options.backoff;
+  backoff.initial_delay = std::min(backoff.initial_delay, Backoff::kLongestDelay);
+  backoff.max_delay = std::min(backoff.max_delay, Backoff::kLongestDelay);
   control->options = std::move(options);
   control->queue = backend_->link();
   return control;
@@ -109,6 +122,9 @@ JoinResult TaskQueue::join() {
 JoinResult TaskQueue::join_until(
     std::chrono::steady_clock::time_point deadline) {
   if (backend_->OnOwnWorker()) throw JoinFromTaskError("join_until()");
+  if (deadline == std::chrono::steady_clock::time_point::max()) {
+    return backend_->Join();  // Never gives up.
+  }
   return backend_->Join(deadline);
 }
 

@@ -76,6 +76,7 @@
 #include "taskqueue/errors.h"
 #include "taskqueue/join_result.h"
 #include "taskqueue/queue_options.h"
+#include "taskqueue/saturating_time.h"
 #include "taskqueue/stats.h"
 #include "taskqueue/task.h"
 #include "taskqueue/task_control.h"
@@ -173,11 +174,13 @@ class TaskQueue {
   // result's `complete` says whether everything finished. Tasks are not
   // affected by the timeout. Also counts failures since the previous join.
   JoinResult join_until(std::chrono::steady_clock::time_point deadline);
+  // A `deadline` of time_point::max(), or a `timeout` that reaches past the
+  // end of the clock (duration::max(), hours::max(), ...), waits as join()
+  // does; a `deadline` already past, or a negative (or NaN) `timeout`, does
+  // not wait: the result says whether everything has ended already.
   template <class Rep, class Period>
   JoinResult join_for(std::chrono::duration<Rep, Period> timeout) {
-    return join_until(
-        std::chrono::steady_clock::now() +
-        std::chrono::ceil<std::chrono::steady_clock::duration>(timeout));
+    return join_until(internal::DeadlineAfter(timeout));
   }
 
   // Stops starting tasks: queued tasks wait (including tasks handed to a

@@ -39,7 +39,9 @@ class ActorBackend {
 
   // Spawns the actors. `options.num_workers` must be valid already.
   explicit ActorBackend(const QueueOptions& options);
-  // Shutdown(), then waits for the actors to exit.
+  // Shutdown(), then waits for the actors to exit: for each actor's cleanup
+  // to end while the actor system's clock still runs (actor_backend.cc,
+  // AwaitActorCleanups), and then for the actor system to go.
   ~ActorBackend();
 
   // Queue a plain task / a task with a control block. Return false, without
@@ -98,6 +100,8 @@ class ActorBackend {
   const bool record_timings_;
   std::unique_ptr<caf::actor_system_config> config_;
   std::unique_ptr<caf::actor_system> system_;
+  // Actor threads the system started for itself before we spawned any.
+  size_t system_threads_ = 0;
   std::shared_ptr<TaskInbox> inbox_;
   std::shared_ptr<QueueCounters> counters_;
   std::shared_ptr<TaskReporter> reporter_;

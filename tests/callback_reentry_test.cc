@@ -1,0 +1,186 @@
+// Callbacks that call back into their queue: on_error and observer hooks may
+// call the queue's methods (the header allows its methods from any thread,
+// tasks included), and no such call deadlocks. on_error runs on the worker
+// thread that ran the task (queue_options.h), so a join() there throws
+// JoinFromTaskError as it does in a task, and pause() and clear() return.
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <stdexcept>
+#include <string>
+
+#include "absl/synchronization/notification.h"
+#include "gtest/gtest.h"
+#include "taskqueue/taskqueue.h"
+#include "tests/task_control_testing.h"
+#include "tests/watchdog.h"
+
+namespace taskqueue {
+namespace {
+
+using std::chrono::hours;
+using std::chrono::milliseconds;
+using test_support::Eventually;
+using test_support::Watchdog;
+
+// What a callback calls on its own queue.
+enum class Call { kJoin, kPause, kClear };
+
+std::string CallName(Call call) {
+  switch (call) {
+    case Call::kJoin:
+      return "join()";
+    case Call::kPause:
+      return "pause()";
+    case Call::kClear:
+      return "clear()";
+  }
+  return "?";
+}
+
+// An on_error that makes `call` on the queue set in `queue`, and records how
+// it went.
+struct ReentrantOnError {
+  std::atomic<TaskQueue*> queue{nullptr};
+  Call call = Call::kJoin;
+  std::atomic<int> reports{0};
+  std::atomic<int> join_refused{0};
+  std::atomic<int> returned{0};
+  absl::Notification done;
+
+  std::function<void(const TaskFailure&)> OnError() {
+    return [this](const TaskFailure&) {
+      ++reports;
+      TaskQueue& q = *queue.load();
+      try {
+        switch (call) {
+          case Call::kJoin:
+            q.join();
+            break;
+          case Call::kPause:
+            q.pause();
+            break;
+          case Call::kClear:
+            q.clear();
+            break;
+        }
+        ++returned;
+      } catch (const JoinFromTaskError&) {
+        ++join_refused;
+      }
+      if (!done.HasBeenNotified()) done.Notify();
+    };
+  }
+};
+
+// A value that can be copied `copies` times; the next copy throws. Moves are
+// free.
+class CopyBudget {
+ public:
+  explicit CopyBudget(int copies)
+      : left_(std::make_shared<std::atomic<int>>(copies)) {}
+  CopyBudget(const CopyBudget& other) : left_(other.left_) {
+    if (left_->fetch_sub(1) <= 0) throw std::runtime_error("copy refused");
+  }
+  CopyBudget(CopyBudget&&) = default;
+
+ private:
+  std::shared_ptr<std::atomic<int>> left_;
+};
+
+// Enabled by the scheduler redesign (issue 9, defect 6).
+//
+// A retry that shutdown() fails is reported from the supervisor's thread
+// today: a join() in on_error there waits for the supervisor, which waits
+// for on_error, and shutdown() never returns.
+TEST(CallbackReentryTest, DISABLED_OnErrorOfARetryFailedByShutdownCanJoin) {
+  ReentrantOnError on_error;
+  on_error.call = Call::kJoin;
+  TaskQueue q(QueueOptions{.num_workers = 2, .on_error = on_error.OnError()});
+  on_error.queue = &q;
+  TaskHandle h = q.add_task(
+      TaskOptions{.max_attempts = 2,
+                  .backoff = {.initial_delay = hours(1), .max_delay = hours(1)}},
+      [] { throw std::runtime_error("fails"); });
+  ASSERT_TRUE(Eventually([&] { return q.stats().retried == 1; }));
+  {
+    Watchdog watchdog("shutdown() whose on_error calls join()");
+    q.shutdown();
+  }
+  EXPECT_EQ(TaskStateName(h.state()), "failed");
+  EXPECT_EQ(on_error.reports.load(), 1);
+  EXPECT_EQ(on_error.join_refused.load(), 1)
+      << "join() in on_error did not throw JoinFromTaskError";
+}
+
+class ReentryFromOnError : public ::testing::TestWithParam<Call> {};
+INSTANTIATE_TEST_SUITE_P(Calls, ReentryFromOnError,
+                         ::testing::Values(Call::kJoin, Call::kPause,
+                                           Call::kClear),
+                         [](const auto& info) {
+                           return CallName(info.param).substr(
+                               0, CallName(info.param).size() - 2);
+                         });
+
+// A task that throws is reported on the worker that ran it: a join() in
+// on_error throws JoinFromTaskError, pause() and clear() return.
+TEST_P(ReentryFromOnError, TaskThatThrows) {
+  ReentrantOnError on_error;
+  on_error.call = GetParam();
+  TaskQueue q(QueueOptions{.num_workers = 2, .on_error = on_error.OnError()});
+  on_error.queue = &q;
+  q.add_task([] { throw std::runtime_error("fails"); });
+  {
+    Watchdog watchdog("on_error calling " + CallName(GetParam()));
+    on_error.done.WaitForNotification();
+  }
+  EXPECT_EQ(on_error.reports.load(), 1);
+  if (GetParam() == Call::kJoin) {
+    EXPECT_EQ(on_error.join_refused.load(), 1);
+  } else {
+    EXPECT_EQ(on_error.returned.load(), 1);
+  }
+  q.resume();
+  Watchdog watchdog("join() after on_error called back");
+  EXPECT_EQ(q.join().failed, 1u);
+}
+
+// Enabled by the scheduler redesign (issue 9, defect 6).
+//
+// An attempt whose arguments throw when copied fails before it runs: today
+// the supervisor builds the attempt and reports the failure from its own
+// thread, where join(), pause() and clear() wait for the supervisor itself.
+TEST_P(ReentryFromOnError, DISABLED_AttemptWhoseArgumentsThrowWhenCopied) {
+  ReentrantOnError on_error;
+  on_error.call = GetParam();
+  TaskQueue q(QueueOptions{.num_workers = 2, .on_error = on_error.OnError()});
+  on_error.queue = &q;
+  std::atomic<int> runs{0};
+  // One copy for the first attempt; the retry's copy throws.
+  q.add_task(
+      TaskOptions{.max_attempts = 2,
+                  .backoff = {.initial_delay = milliseconds(1), .jitter = 0}},
+      [&runs](CopyBudget) {
+        ++runs;
+        throw std::runtime_error("first attempt fails");
+      },
+      CopyBudget(1));
+  {
+    Watchdog watchdog("on_error calling " + CallName(GetParam()) +
+                      " after a retry's arguments threw when copied");
+    on_error.done.WaitForNotification();
+  }
+  EXPECT_EQ(runs.load(), 1);
+  EXPECT_EQ(on_error.reports.load(), 1);
+  if (GetParam() == Call::kJoin) {
+    EXPECT_EQ(on_error.join_refused.load(), 1);
+  } else {
+    EXPECT_EQ(on_error.returned.load(), 1);
+  }
+  q.resume();
+  Watchdog watchdog("join() after on_error called back");
+  EXPECT_EQ(q.join().failed, 1u);
+}
+
+}  // namespace
+}  // namespace taskqueue

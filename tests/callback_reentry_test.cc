@@ -8,6 +8,7 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <tuple>
 
 #include "absl/synchronization/notification.h"
 #include "gtest/gtest.h"
@@ -180,6 +181,143 @@ TEST_P(ReentryFromOnError, DISABLED_AttemptWhoseArgumentsThrowWhenCopied) {
   q.resume();
   Watchdog watchdog("join() after on_error called back");
   EXPECT_EQ(q.join().failed, 1u);
+}
+
+// An observer whose first OnNotRun (or, with on_completed, OnCompleted)
+// makes `call` on the queue set in `queue`.
+class ReentrantObserver : public TaskObserver {
+ public:
+  ReentrantObserver(Call call, bool on_completed)
+      : call_(call), on_completed_(on_completed) {}
+
+  void OnCompleted(const TaskEvent&) override {
+    if (on_completed_) CallBack();
+  }
+  void OnNotRun(const TaskEvent&) override {
+    if (!on_completed_) CallBack();
+  }
+
+  std::atomic<TaskQueue*> queue{nullptr};
+  std::atomic<int> returned{0};
+  absl::Notification done;
+
+ private:
+  void CallBack() {
+    if (!armed_.exchange(false)) return;
+    TaskQueue& q = *queue.load();
+    if (call_ == Call::kPause) {
+      q.pause();
+    } else {
+      q.clear();
+    }
+    ++returned;
+    done.Notify();
+  }
+
+  const Call call_;
+  const bool on_completed_;
+  std::atomic<bool> armed_{true};
+};
+
+// Where a task's end is decided: the events that the supervisor decides.
+enum class Decided { kCoalesced, kExpired, kDropped, kCleared };
+
+std::string DecidedName(Decided decided) {
+  switch (decided) {
+    case Decided::kCoalesced:
+      return "coalesced";
+    case Decided::kExpired:
+      return "expired";
+    case Decided::kDropped:
+      return "dropped";
+    case Decided::kCleared:
+      return "cleared";
+  }
+  return "?";
+}
+
+class ReentryFromObserver
+    : public ::testing::TestWithParam<std::tuple<Call, Decided>> {
+ protected:
+  Call call() const { return std::get<0>(GetParam()); }
+  Decided decided() const { return std::get<1>(GetParam()); }
+};
+INSTANTIATE_TEST_SUITE_P(
+    CallsAndEnds, ReentryFromObserver,
+    ::testing::Combine(::testing::Values(Call::kPause, Call::kClear),
+                       ::testing::Values(Decided::kCoalesced,
+                                         Decided::kExpired, Decided::kDropped,
+                                         Decided::kCleared)),
+    [](const auto& info) {
+      std::string call = CallName(std::get<0>(info.param));
+      return call.substr(0, call.size() - 2) + "_on_" +
+             DecidedName(std::get<1>(info.param));
+    });
+
+// Enabled by the scheduler redesign (issue 9, defect 7).
+//
+// A task that ends unrun by the supervisor's decision (coalesced, expired,
+// dropped, cleared) is reported on the supervisor's thread today, so a hook
+// that calls pause() or clear() waits for an answer only that thread could
+// send: the whole queue deadlocks.
+TEST_P(ReentryFromObserver, DISABLED_HookOnAnEndTheSupervisorDecided) {
+  auto observer = std::make_shared<ReentrantObserver>(call(), false);
+  QueueOptions options{.num_workers = 1, .observer = observer};
+  if (decided() == Decided::kDropped) {
+    options.max_queued = 1;
+    options.overflow = OverflowPolicy::kDropOldest;
+  }
+  TaskQueue q(options);
+  observer->queue = &q;
+  test_support::WorkerHold hold;
+  hold.Occupy(q, 1);
+  Watchdog watchdog("an observer hook calling " + CallName(call()) +
+                    " on a task " + DecidedName(decided()));
+  switch (decided()) {
+    case Decided::kCoalesced:
+      q.add_task(TaskOptions{.coalesce_key = "k"}, [] {});
+      q.add_task(TaskOptions{.coalesce_key = "k"}, [] {});
+      break;
+    case Decided::kExpired:
+      q.add_task(TaskOptions{.deadline = std::chrono::steady_clock::now() +
+                                         milliseconds(20)},
+                 [] {});
+      break;
+    case Decided::kDropped:
+      q.add_task([] {});
+      q.add_task([] {});
+      break;
+    case Decided::kCleared:
+      q.add_task([] {});
+      EXPECT_EQ(q.clear(), 1u);
+      break;
+  }
+  observer->done.WaitForNotification();
+  EXPECT_EQ(observer->returned.load(), 1);
+  q.resume();
+  hold.ReleaseAll();
+  EXPECT_TRUE(q.join().complete);
+}
+
+class ReentryFromWorkerHook : public ::testing::TestWithParam<Call> {};
+INSTANTIATE_TEST_SUITE_P(Calls, ReentryFromWorkerHook,
+                         ::testing::Values(Call::kPause, Call::kClear),
+                         [](const auto& info) {
+                           return CallName(info.param).substr(
+                               0, CallName(info.param).size() - 2);
+                         });
+
+// A hook on a worker's thread (OnCompleted) can pause and clear.
+TEST_P(ReentryFromWorkerHook, OnCompleted) {
+  auto observer = std::make_shared<ReentrantObserver>(GetParam(), true);
+  TaskQueue q(QueueOptions{.num_workers = 2, .observer = observer});
+  observer->queue = &q;
+  Watchdog watchdog("an OnCompleted hook calling " + CallName(GetParam()));
+  q.add_task([] {});
+  observer->done.WaitForNotification();
+  EXPECT_EQ(observer->returned.load(), 1);
+  q.resume();
+  EXPECT_TRUE(q.join().ok());
 }
 
 }  // namespace

@@ -50,8 +50,16 @@
 // so they are safe from tasks too.
 //
 // Lifetime. The destructor calls `shutdown()`: it waits for every accepted
-// task, so nothing queued is lost when the program ends. Things the tasks use
-// must outlive the queue, or be owned by the tasks (they are copied in).
+// task, so nothing queued is lost when the program ends, and then for every
+// thread of the queue to end. Things the tasks use must outlive the queue, or
+// be owned by the tasks (they are copied in). From the moment shutdown()
+// begins, every call has a defined result (see shutdown()).
+//
+// Time. Durations and time points are never overflowed: "for ever"
+// (duration::max(), time_point::max(), a timeout in hours too long for
+// nanoseconds) saturates, and what cannot be meant is rejected with
+// std::invalid_argument (a negative delay or block_timeout); task_options.h
+// and queue_options.h say what each field makes of them, join_for() below.
 //
 // Hazards.
 //   * The queue is unbounded unless QueueOptions::max_queued says otherwise:
@@ -62,6 +70,11 @@
 //     say) can deadlock when every worker is doing that.
 //   * Destroying the queue from one of its own tasks cannot work (the task
 //     would wait for itself); it aborts the program with a message.
+//   * Known defect (issue 9, defects 6 and 7, fixed by the scheduler
+//     redesign): an on_error call for a retry that shutdown() fails or whose
+//     arguments throw when copied, and an OnNotRun hook for a task the queue
+//     coalesced, expired, dropped or cleared, run on the supervisor's thread:
+//     a join(), pause() or clear() there deadlocks the queue.
 #ifndef TASKQUEUE_CORE_TASKQUEUE_H_
 #define TASKQUEUE_CORE_TASKQUEUE_H_
 
@@ -96,10 +109,12 @@ class TaskQueue {
   // Starts `num_workers` workers. Throws std::invalid_argument unless
   // 1 <= num_workers <= QueueOptions::kMaxWorkers.
   explicit TaskQueue(int num_workers = 1);
-  // Throws std::invalid_argument for a num_workers out of range.
+  // Throws std::invalid_argument for invalid options (queue_options.h says
+  // which); nothing is started then.
   explicit TaskQueue(QueueOptions options);
 
-  // Calls `shutdown()`: blocks until every accepted task has finished.
+  // Calls `shutdown()`: blocks until every accepted task has finished and
+  // every thread of the queue has ended.
   ~TaskQueue();
 
   TaskQueue(const TaskQueue&) = delete;

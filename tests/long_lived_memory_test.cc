@@ -17,7 +17,10 @@
 #include "tests/task_control_testing.h"
 
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-#include <sanitizer/allocator_interface.h>
+// ASan and TSan replace malloc, and mallinfo2() with it; their runtimes
+// count the bytes in use themselves (sanitizer/allocator_interface.h, which
+// Debian's GCC does not ship).
+extern "C" size_t __sanitizer_get_current_allocated_bytes();
 #endif
 
 namespace taskqueue {

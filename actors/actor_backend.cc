@@ -169,6 +169,23 @@ bool ActorBackend::Push(Attempt&& attempt, ControlRef&& control) {
   return true;
 }
 
+bool ActorBackend::ReportAndPush(Attempt&& attempt, ControlRef&& control) {
+  {
+    absl::MutexLock lock(&report_mu_);
+    if (report_closed_) {
+      if (admission_) admission_->Leave();
+      return false;
+    }
+    ++reporting_;
+  }
+  // Reported before the push, so that OnQueued precedes OnStarted.
+  lifecycle_->Queued(control.get());
+  bool pushed = Push(std::move(attempt), std::move(control));
+  absl::MutexLock lock(&report_mu_);
+  --reporting_;
+  return pushed;
+}
+
 bool ActorBackend::Add(Attempt attempt) {
   if (plain_) return Push(std::move(attempt), ControlRef());
   if (record_timings_) {
@@ -177,11 +194,7 @@ bool ActorBackend::Add(Attempt attempt) {
   }
   if (!Admit()) return false;
   if (lifecycle_->wants_plain_queued()) {
-    if (inbox_->closed()) {
-      if (admission_) admission_->Leave();
-      return false;
-    }
-    lifecycle_->Queued(nullptr);
+    return ReportAndPush(std::move(attempt), ControlRef());
   }
   return Push(std::move(attempt), ControlRef());
 }
@@ -189,15 +202,9 @@ bool ActorBackend::Add(Attempt attempt) {
 bool ActorBackend::AddControlled(ControlRef control, Attempt attempt) {
   if (!Admit()) return false;
   if (record_timings_) control->queued_at = Clock::now();
-  // Reported before the push, so that OnQueued precedes OnStarted. The
-  // closed check first keeps a refused task from being reported; it costs a
-  // lock, so only tasks that are reported pay it.
+  // Only tasks that are reported pay for the gate.
   if (lifecycle_->wants_plain_queued() || !control->options.name.empty()) {
-    if (inbox_->closed()) {
-      if (admission_) admission_->Leave();
-      return false;
-    }
-    lifecycle_->Queued(control.get());
+    return ReportAndPush(std::move(attempt), std::move(control));
   }
   return Push(std::move(attempt), std::move(control));
 }
@@ -289,6 +296,16 @@ size_t ActorBackend::Clear() {
 void ActorBackend::Shutdown() {
   absl::MutexLock lock(&shutdown_mu_);
   if (stopped_.load(std::memory_order_acquire)) return;
+  {
+    // Producers that reported a task push it before the inbox closes; later
+    // ones report nothing.
+    absl::MutexLock report_lock(&report_mu_);
+    report_closed_ = true;
+    auto none_reporting = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(report_mu_) {
+      return reporting_ == 0;
+    };
+    report_mu_.Await(absl::Condition(&none_reporting));
+  }
   uint64_t last_epoch = inbox_->Close();
   if (admission_) admission_->Close();
   TsanMessageSent(supervisor_);

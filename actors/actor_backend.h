@@ -90,6 +90,10 @@ class ActorBackend {
   // false when closed.
   bool Admit();
   bool Push(Attempt&& attempt, ControlRef&& control);
+  // Reports the task as queued (OnQueued, its name's count), then pushes it:
+  // one step as far as Shutdown() is concerned, so that a task is reported
+  // if and only if it is pushed. False, reporting nothing, once closed.
+  bool ReportAndPush(Attempt&& attempt, ControlRef&& control);
   // Blocks until every task of epoch <= `epoch` has ended, or `deadline`.
   // Returns whether they all ended.
   bool AwaitEpoch(uint64_t epoch, std::optional<Clock::time_point> deadline);
@@ -119,6 +123,12 @@ class ActorBackend {
   std::atomic<uint64_t> next_join_{1};
   // Shutdown has stopped the actors.
   std::atomic<bool> stopped_{false};
+
+  // Producers between reporting a task and pushing it. Shutdown() closes
+  // the gate and waits for them before it closes the inbox.
+  absl::Mutex report_mu_;
+  int reporting_ ABSL_GUARDED_BY(report_mu_) = 0;
+  bool report_closed_ ABSL_GUARDED_BY(report_mu_) = false;
 
   absl::Mutex join_mu_;
   uint64_t failed_reported_ ABSL_GUARDED_BY(join_mu_) = 0;

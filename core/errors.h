@@ -6,7 +6,10 @@
 //
 //   * `QueueClosedError`: `add_task()` or `submit()` after `shutdown()` began
 //     (including from a task that is still running during shutdown). The task
-//     was not queued; nothing else changed.
+//     was not queued and was never reported as queued (no OnQueued, not in
+//     stats()); nothing else changed. The adds are the only calls that throw
+//     because of shutdown: every other call has a defined result after it
+//     (taskqueue.h, shutdown()).
 //   * `JoinFromTaskError`: `join()`, `join_for()`, `join_until()` or
 //     `shutdown()` called from one of the queue's own tasks. Waiting for the
 //     queue from inside it would wait for the caller itself, so the call
@@ -14,7 +17,10 @@
 //     calling thread does.
 //
 // Both derive from `std::logic_error`: each means that the calling code has a
-// bug, not that a retry could succeed.
+// bug, not that a retry could succeed. So does `std::invalid_argument`, which
+// the TaskQueue constructor throws for invalid QueueOptions
+// (queue_options.h) and add_task/submit for invalid TaskOptions
+// (task_options.h); nothing was started or queued then.
 //
 //   * `QueueFullError` (a `std::runtime_error`): a bounded queue
 //     (`QueueOptions::max_queued`) is full, and its overflow policy rejects

@@ -7,6 +7,11 @@
 //
 // `TaskQueue(5)` is the same queue as `QueueOptions{.num_workers = 5}`. A
 // queue with default options has none of the costs of the features below.
+//
+// Invalid options (num_workers out of range, an `overflow` that is not one of
+// the OverflowPolicy values, a negative block_timeout, or a block_timeout
+// with a policy other than kBlock) make the TaskQueue constructor throw
+// std::invalid_argument; nothing is started then.
 #ifndef TASKQUEUE_CORE_QUEUE_OPTIONS_H_
 #define TASKQUEUE_CORE_QUEUE_OPTIONS_H_
 
@@ -62,7 +67,8 @@ struct QueueOptions {
   size_t max_queued = 0;
   OverflowPolicy overflow = OverflowPolicy::kBlock;
   // kBlock only: how long a producer waits before add_task throws
-  // QueueFullError. Default: no limit.
+  // QueueFullError. Must be >= 0; zero refuses a full queue at once, and
+  // duration::max() waits as long as no limit does. Default: no limit.
   std::optional<std::chrono::steady_clock::duration> block_timeout;
 
   // Sees every task queued, started and ended (task_observer.h). Default:

@@ -11,10 +11,13 @@
 //   auto progress = std::make_shared<Progress>();
 //   taskqueue::TaskQueue q({.num_workers = 4, .observer = progress});
 //
-// Each task gets OnQueued, then OnStarted before each attempt, and ends with
-// exactly one of OnCompleted, OnFailed (its last attempt threw) or OnNotRun
-// (cancelled, dropped, coalesced or expired: event.state says which). A
-// retried attempt's failure is not an end: the next OnStarted follows.
+// Each task the queue accepts gets OnQueued, then OnStarted before each
+// attempt, and ends with exactly one of OnCompleted, OnFailed (its last
+// attempt threw) or OnNotRun (cancelled, dropped, coalesced or expired:
+// event.state says which). A retried attempt's failure is not an end: the
+// next OnStarted follows. A task that add_task/submit refuses (it threw
+// QueueClosedError or QueueFullError) gets no event at all, also when it
+// raced shutdown().
 //
 // Contract: called synchronously on the thread where the event happens (the
 // producer for OnQueued, the worker for OnStarted/OnCompleted/OnFailed,
@@ -22,6 +25,8 @@
 // it must be thread-safe and quick, since it delays that thread. An exception
 // from a hook is printed and dropped. Without an observer, no hook costs
 // anything but a null check. The queue shares ownership of the observer.
+// OnQueued runs inside add_task, before the task is handed over: it must not
+// call shutdown() or destroy the queue (shutdown waits for that add_task).
 #ifndef TASKQUEUE_CORE_TASK_OBSERVER_H_
 #define TASKQUEUE_CORE_TASK_OBSERVER_H_
 

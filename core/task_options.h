@@ -32,7 +32,15 @@ namespace taskqueue {
 // with u uniform in [0, 1): jitter spreads retries of tasks that failed
 // together so they do not hit a recovering service at the same instant.
 // Waits are CAF delayed messages: no thread sleeps through a backoff.
+//
+// "For ever": a delay longer than kLongestDelay (duration::max(), say) is
+// taken as kLongestDelay, about 100 years: an initial_delay that long means
+// the task is never retried (shutdown fails it, with the attempts made), a
+// max_delay that long means no cap.
 struct Backoff {
+  static constexpr std::chrono::steady_clock::duration kLongestDelay =
+      std::chrono::hours(24 * 365 * 100);
+
   std::chrono::steady_clock::duration initial_delay =
       std::chrono::milliseconds(100);
   double multiplier = 2.0;
@@ -67,14 +75,20 @@ struct TaskOptions {
   // deadline, also when its delay (run_at) falls after the deadline. A retry
   // still waiting at the deadline expires too. Once running, a task is never
   // interrupted: it may watch its std::stop_token, which is signalled at the
-  // deadline. Default: none.
+  // deadline. time_point::max() is no deadline; a time already past expires
+  // the task unrun. Default: none.
   std::optional<std::chrono::steady_clock::time_point> deadline;
 
   // Delayed tasks: not started before `run_after` has passed since add_task
   // returned, or before `run_at`. Join waits for delayed tasks like any task.
   // Shutdown does not wait out a delay: a task still waiting for its time ends
   // as cancelled (its future fails with TaskCancelledError). At most one of
-  // the two. Default: run as soon as a worker is free.
+  // the two; run_after must be >= 0. "Never": run_at = time_point::max(), or
+  // a run_after that reaches past the end of the clock (duration::max()):
+  // the task waits until it is cancelled, cleared or shut down, and a join()
+  // waits for it as for any delayed task (join_for() gives up). A run_at
+  // already past runs as soon as a worker is free. Default: run as soon as a
+  // worker is free.
   std::optional<std::chrono::steady_clock::duration> run_after;
   std::optional<std::chrono::steady_clock::time_point> run_at;
 

@@ -1,5 +1,6 @@
 #include "taskqueue/taskqueue.h"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -13,6 +14,12 @@
 namespace taskqueue {
 namespace {
 
+void Check(bool ok, const char* what) {
+  if (!ok) throw std::invalid_argument(std::string("taskqueue: ") + what);
+}
+
+// Every field: an invalid value fails here rather than changing what the
+// queue does (a negative block_timeout made kBlock behave as kReject).
 QueueOptions Validated(QueueOptions options) {
   if (options.num_workers < 1 ||
       options.num_workers > QueueOptions::kMaxWorkers) {
@@ -21,11 +28,19 @@ QueueOptions Validated(QueueOptions options) {
         std::to_string(QueueOptions::kMaxWorkers) + ", got " +
         std::to_string(options.num_workers));
   }
+  // on_error (empty: the default), max_queued (0: no bound), observer
+  // (null: none) and record_timings take any value.
+  Check(options.overflow == OverflowPolicy::kBlock ||
+            options.overflow == OverflowPolicy::kReject ||
+            options.overflow == OverflowPolicy::kDropOldest,
+        "QueueOptions::overflow is not an OverflowPolicy");
+  if (options.block_timeout) {
+    Check(options.block_timeout->count() >= 0,
+          "QueueOptions::block_timeout must not be negative");
+    Check(options.overflow == OverflowPolicy::kBlock,
+          "QueueOptions::block_timeout is for OverflowPolicy::kBlock only");
+  }
   return options;
-}
-
-void Check(bool ok, const char* what) {
-  if (!ok) throw std::invalid_argument(std::string("taskqueue: ") + what);
 }
 
 void Validate(const TaskOptions& o) {
@@ -70,11 +85,23 @@ internal::ControlRef TaskQueue::NewControl(TaskOptions options) {
   Validate(options);
   internal::ControlRef control = internal::ControlRef::Make();
   control->id = next_task_id.fetch_add(1, std::memory_order_relaxed);
+  // "For ever" without overflow (saturating_time.h): a delay past the end of
+  // the clock is run_at = time_point::max(), never; a deadline of
+  // time_point::max() is none (no timer, no clock read when it starts); a
+  // backoff longer than Backoff::kLongestDelay waits that long, so that the
+  // supervisor's backoff arithmetic stays in range.
   if (options.run_after) {
-    control->run_at = std::chrono::steady_clock::now() + *options.run_after;
+    control->run_at = internal::SaturatingAdd(std::chrono::steady_clock::now(),
+                                              *options.run_after);
   } else if (options.run_at) {
     control->run_at = options.run_at;
   }
+  if (options.deadline == std::chrono::steady_clock::time_point::max()) {
+    options.deadline.reset();
+  }
+  Backoff& backoff = options.backoff;
+  backoff.initial_delay = std::min(backoff.initial_delay, Backoff::kLongestDelay);
+  backoff.max_delay = std::min(backoff.max_delay, Backoff::kLongestDelay);
   control->options = std::move(options);
   control->queue = backend_->link();
   return control;
@@ -95,6 +122,9 @@ JoinResult TaskQueue::join() {
 JoinResult TaskQueue::join_until(
     std::chrono::steady_clock::time_point deadline) {
   if (backend_->OnOwnWorker()) throw JoinFromTaskError("join_until()");
+  if (deadline == std::chrono::steady_clock::time_point::max()) {
+    return backend_->Join();  // Never gives up.
+  }
   return backend_->Join(deadline);
 }
 

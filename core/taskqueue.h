@@ -50,8 +50,16 @@
 // so they are safe from tasks too.
 //
 // Lifetime. The destructor calls `shutdown()`: it waits for every accepted
-// task, so nothing queued is lost when the program ends. Things the tasks use
-// must outlive the queue, or be owned by the tasks (they are copied in).
+// task, so nothing queued is lost when the program ends, and then for every
+// thread of the queue to end. Things the tasks use must outlive the queue, or
+// be owned by the tasks (they are copied in). From the moment shutdown()
+// begins, every call has a defined result (see shutdown()).
+//
+// Time. Durations and time points are never overflowed: "for ever"
+// (duration::max(), time_point::max(), a timeout in hours too long for
+// nanoseconds) saturates, and what cannot be meant is rejected with
+// std::invalid_argument (a negative delay or block_timeout); task_options.h
+// and queue_options.h say what each field makes of them, join_for() below.
 //
 // Hazards.
 //   * The queue is unbounded unless QueueOptions::max_queued says otherwise:
@@ -62,6 +70,11 @@
 //     say) can deadlock when every worker is doing that.
 //   * Destroying the queue from one of its own tasks cannot work (the task
 //     would wait for itself); it aborts the program with a message.
+//   * Known defect (issue 9, defects 6 and 7, fixed by the scheduler
+//     redesign): an on_error call for a retry that shutdown() fails or whose
+//     arguments throw when copied, and an OnNotRun hook for a task the queue
+//     coalesced, expired, dropped or cleared, run on the supervisor's thread:
+//     a join(), pause() or clear() there deadlocks the queue.
 #ifndef TASKQUEUE_CORE_TASKQUEUE_H_
 #define TASKQUEUE_CORE_TASKQUEUE_H_
 
@@ -76,6 +89,7 @@
 #include "taskqueue/errors.h"
 #include "taskqueue/join_result.h"
 #include "taskqueue/queue_options.h"
+#include "taskqueue/saturating_time.h"
 #include "taskqueue/stats.h"
 #include "taskqueue/task.h"
 #include "taskqueue/task_control.h"
@@ -95,10 +109,12 @@ class TaskQueue {
   // Starts `num_workers` workers. Throws std::invalid_argument unless
   // 1 <= num_workers <= QueueOptions::kMaxWorkers.
   explicit TaskQueue(int num_workers = 1);
-  // Throws std::invalid_argument for a num_workers out of range.
+  // Throws std::invalid_argument for invalid options (queue_options.h says
+  // which); nothing is started then.
   explicit TaskQueue(QueueOptions options);
 
-  // Calls `shutdown()`: blocks until every accepted task has finished.
+  // Calls `shutdown()`: blocks until every accepted task has finished and
+  // every thread of the queue has ended.
   ~TaskQueue();
 
   TaskQueue(const TaskQueue&) = delete;
@@ -168,34 +184,42 @@ class TaskQueue {
   // for; may be called repeatedly and from several threads, also while paused
   // (then it waits for resume()). The result counts failures since the
   // previous join. Throws JoinFromTaskError when called from one of this
-  // queue's tasks.
+  // queue's tasks. After shutdown() has returned, returns complete at once.
   JoinResult join();
 
   // Like `join()`, but gives up at `deadline` (or after `timeout`): the
   // result's `complete` says whether everything finished. Tasks are not
   // affected by the timeout. Also counts failures since the previous join.
   JoinResult join_until(std::chrono::steady_clock::time_point deadline);
+  // A `deadline` of time_point::max(), or a `timeout` that reaches past the
+  // end of the clock (duration::max(), hours::max(), ...), waits as join()
+  // does; a `deadline` already past, or a negative (or NaN) `timeout`, does
+  // not wait: the result says whether everything has ended already.
   template <class Rep, class Period>
   JoinResult join_for(std::chrono::duration<Rep, Period> timeout) {
-    return join_until(
-        std::chrono::steady_clock::now() +
-        std::chrono::ceil<std::chrono::steady_clock::duration>(timeout));
+    return join_until(internal::DeadlineAfter(timeout));
   }
 
   // Stops starting tasks: queued tasks wait (including tasks handed to a
   // worker but not yet started), running ones finish. When pause() returns,
   // no task starts until resume(). Tasks can still be added, cancelled,
   // coalesced and expire meanwhile. Blocks for a message round trip to the
-  // supervisor. Idempotent.
+  // supervisor. Idempotent. Once shutdown() has begun (from any thread or
+  // task), does nothing: a pause would hold up the tasks shutdown waits for.
   void pause();
-  // Starts dispatching again. Idempotent.
+  // Starts dispatching again. Idempotent. Once shutdown() has begun, does
+  // nothing.
   void resume();
+  // Whether the last pause() or resume() to take effect was a pause() (when
+  // calls race, they take effect in some order, and paused() and the queue
+  // agree on it). False once shutdown() has begun. Non-blocking.
   bool paused() const;
 
   // Cancels every task that has not started (delayed ones and retries in
   // backoff included), as TaskHandle::cancel() would; running tasks go on.
   // Returns how many were cancelled. Blocks for a message round trip to the
-  // supervisor.
+  // supervisor. Once shutdown() has begun, does nothing and returns 0:
+  // shutdown runs every task it accepted.
   size_t clear();
 
   // Stops accepting tasks (add_task and submit throw QueueClosedError from
@@ -206,6 +230,14 @@ class TaskQueue {
   // finished and stops the workers. Idempotent; concurrent calls all return
   // once the queue is stopped. Throws JoinFromTaskError from the queue's own
   // tasks.
+  //
+  // Shutdown is total: from the moment it begins, every call has a defined
+  // result. add_task/submit throw QueueClosedError, and a task refused so is
+  // never reported as queued (no OnQueued, not in stats().submitted or
+  // by_name, also when the add raced shutdown); pause() and resume() do
+  // nothing and paused() is false; clear() returns 0; joins wait as usual
+  // while shutdown runs, and return complete at once after it; stats() and
+  // num_workers() work.
   void shutdown();
 
   // The counters, read without stopping anything (see stats.h). Non-blocking.

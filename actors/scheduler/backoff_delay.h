@@ -1,6 +1,5 @@
-// BackoffDelay: how long a retry waits (TaskOptions::backoff), and
-// SaturatingAdd: a time plus a delay that stops at TimePoint::max() instead
-// of overflowing. Pure functions.
+// BackoffDelay: how long a retry waits (TaskOptions::backoff). A pure
+// function.
 #ifndef TASKQUEUE_ACTORS_SCHEDULER_BACKOFF_DELAY_H_
 #define TASKQUEUE_ACTORS_SCHEDULER_BACKOFF_DELAY_H_
 
@@ -12,15 +11,6 @@
 #include "taskqueue/task_options.h"
 
 namespace taskqueue::internal {
-
-// `t + d` for d >= 0, or TimePoint::max() where that would overflow.
-inline std::chrono::steady_clock::time_point SaturatingAdd(
-    std::chrono::steady_clock::time_point t,
-    std::chrono::steady_clock::duration d) {
-  using TimePoint = std::chrono::steady_clock::time_point;
-  if (d > TimePoint::max() - t) return TimePoint::max();
-  return t + d;
-}
 
 // The wait before the retry after `failed_attempts` (>= 1) failures:
 //   min(max_delay, initial_delay * multiplier^(failed_attempts - 1))

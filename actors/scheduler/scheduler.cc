@@ -7,6 +7,7 @@
 
 #include "absl/base/macros.h"
 #include "actors/scheduler/backoff_delay.h"
+#include "taskqueue/saturating_time.h"
 
 namespace taskqueue::internal {
 namespace {

@@ -50,12 +50,16 @@ struct QueueOptions {
   // the TaskQueue constructor throw std::invalid_argument. Default: 1.
   int num_workers = 1;
 
-  // Called once for every fire-and-forget task that throws on its last
-  // attempt, on the worker thread that ran it, possibly on several workers at
-  // once: it must be thread-safe and should be quick (the worker runs no task
-  // meanwhile). An exception thrown by on_error itself is printed and dropped.
-  // An empty function means the default. Default: PrintTaskFailure (one
-  // stderr line).
+  // Called once for every fire-and-forget task that fails for good: on the
+  // worker thread that ran its last attempt, or, for a failure the queue
+  // decides without a worker (a retry that shutdown ends, an attempt whose
+  // arguments throw when copied, a worker that died), on the supervisor's
+  // thread once it has decided. Possibly on several threads at once: it must
+  // be thread-safe and should be quick (that thread does nothing else
+  // meanwhile). From it, as from a task, join() and shutdown() throw
+  // JoinFromTaskError and every other call works. An exception thrown by
+  // on_error itself is printed and dropped. An empty function means the
+  // default. Default: PrintTaskFailure (one stderr line).
   std::function<void(const TaskFailure&)> on_error = PrintTaskFailure;
 
   // Backpressure: at most this many tasks queued (accepted, not yet started;

@@ -20,10 +20,15 @@
 // raced shutdown().
 //
 // Contract: called synchronously on the thread where the event happens (the
-// producer for OnQueued, the worker for OnStarted/OnCompleted/OnFailed,
-// whichever thread decided for OnNotRun), possibly on several threads at once:
-// it must be thread-safe and quick, since it delays that thread. An exception
-// from a hook is printed and dropped. Without an observer, no hook costs
+// producer for OnQueued, the worker for OnStarted/OnCompleted/OnFailed, a
+// cancelling handle's caller), or, for what the queue decides itself
+// (coalesced, expired, dropped, cleared, a retry ended by shutdown), on the
+// supervisor's thread once it has decided and before any join that waits for
+// the task returns. Possibly on several threads at once: it must be
+// thread-safe and quick, since it delays that thread. From a hook, join() and
+// shutdown() on the supervisor's thread throw JoinFromTaskError, and pause(),
+// resume(), clear() and add_task() work. An exception from a hook is printed
+// and dropped. Without an observer, no hook costs
 // anything but a null check. The queue shares ownership of the observer.
 // OnQueued runs inside add_task, before the task is handed over: it must not
 // call shutdown() or destroy the queue (shutdown waits for that add_task).

@@ -272,7 +272,7 @@ void ActorBackend::Pause() {
   if (InlineCalls* inline_calls = SupervisorOnThisThread(this)) {
     return inline_calls->Pause();
   }
-  if (stopped_.load(std::memory_order_acquire)) return;
+  if (closing_.load(std::memory_order_acquire)) return;
   Ask<void>(nullptr, pause_atom::value);
 }
 
@@ -280,7 +280,7 @@ void ActorBackend::Resume() {
   if (InlineCalls* inline_calls = SupervisorOnThisThread(this)) {
     return inline_calls->Resume();
   }
-  if (stopped_.load(std::memory_order_acquire)) return;
+  if (closing_.load(std::memory_order_acquire)) return;
   Ask<void>(nullptr, resume_atom::value);
 }
 
@@ -288,12 +288,13 @@ size_t ActorBackend::Clear() {
   if (InlineCalls* inline_calls = SupervisorOnThisThread(this)) {
     return inline_calls->Clear();
   }
-  if (stopped_.load(std::memory_order_acquire)) return 0;
+  if (closing_.load(std::memory_order_acquire)) return 0;
   size_t cleared = 0;
   return Ask(&cleared, clear_atom::value) ? cleared : 0;
 }
 
 void ActorBackend::Shutdown() {
+  closing_.store(true, std::memory_order_release);
   absl::MutexLock lock(&shutdown_mu_);
   if (stopped_.load(std::memory_order_acquire)) return;
   {

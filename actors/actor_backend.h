@@ -56,11 +56,14 @@ class ActorBackend {
   JoinResult Join(std::optional<Clock::time_point> deadline = std::nullopt);
 
   // Each waits for the supervisor to carry it out (at once when called from
-  // a callback on the supervisor's thread). After shutdown they do nothing:
-  // Clear() returns 0 and paused() is false.
+  // a callback on the supervisor's thread). Once shutdown has begun they do
+  // nothing: Clear() returns 0 and paused() is false.
   void Pause();
   void Resume();
-  bool paused() const { return paused_->load(std::memory_order_acquire); }
+  bool paused() const {
+    return !closing_.load(std::memory_order_acquire) &&
+           paused_->load(std::memory_order_acquire);
+  }
   size_t Clear();
 
   // Refuses further tasks, waits for every accepted one, stops the actors.
@@ -121,6 +124,8 @@ class ActorBackend {
   caf::actor supervisor_;
   std::shared_ptr<Link> link_;
   std::atomic<uint64_t> next_join_{1};
+  // Shutdown has begun: pause, resume and clear do nothing from then on.
+  std::atomic<bool> closing_{false};
   // Shutdown has stopped the actors.
   std::atomic<bool> stopped_{false};
 

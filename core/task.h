@@ -58,15 +58,18 @@ struct TaskResultOf {
   using type = NotInvocable;
 };
 template <class F, class... Args>
-  requires kTakesStopToken<F, Args...>
+requires kTakesStopToken<F, Args...>
 struct TaskResultOf<F, Args...>
     : std::invoke_result<std::decay_t<F>, std::stop_token,
-                         std::decay_t<Args>...> {};
+                         std::decay_t<Args>...> {
+};
 template <class F, class... Args>
-  requires(!kTakesStopToken<F, Args...> &&
-           std::is_invocable_v<std::decay_t<F>, std::decay_t<Args>...>)
-struct TaskResultOf<F, Args...>
-    : std::invoke_result<std::decay_t<F>, std::decay_t<Args>...> {};
+requires(
+    !kTakesStopToken<F, Args...> &&
+    std::is_invocable_v<std::decay_t<F>,
+                        std::decay_t<Args>...>) struct TaskResultOf<F, Args...>
+    : std::invoke_result<std::decay_t<F>, std::decay_t<Args>...> {
+};
 
 // What f returns when run as a task. Naming it never fails, whatever F and
 // Args are: TaskQueue::submit's return type is written with it, and overload

@@ -45,9 +45,10 @@
 //
 // Thread-safety. Every method may be called from any thread at once, including
 // from the queue's own tasks (except the joins and `shutdown()`, which throw
-// JoinFromTaskError there, and the destructor). `pause()` and `clear()` block
-// for a message round trip to the supervisor, which never waits for a task,
-// so they are safe from tasks too.
+// JoinFromTaskError there, and the destructor). `pause()`, `resume()` and
+// `clear()` block for a message round trip to the supervisor, which never
+// waits for a task, so they are safe from tasks too, and from on_error and
+// observer hooks (on the supervisor's own thread they act at once).
 //
 // Lifetime. The destructor calls `shutdown()`: it waits for every accepted
 // task, so nothing queued is lost when the program ends, and then for every
@@ -70,11 +71,6 @@
 //     say) can deadlock when every worker is doing that.
 //   * Destroying the queue from one of its own tasks cannot work (the task
 //     would wait for itself); it aborts the program with a message.
-//   * Known defect (issue 9, defects 6 and 7, fixed by the scheduler
-//     redesign): an on_error call for a retry that shutdown() fails or whose
-//     arguments throw when copied, and an OnNotRun hook for a task the queue
-//     coalesced, expired, dropped or cleared, run on the supervisor's thread:
-//     a join(), pause() or clear() there deadlocks the queue.
 #ifndef TASKQUEUE_CORE_TASKQUEUE_H_
 #define TASKQUEUE_CORE_TASKQUEUE_H_
 

@@ -142,6 +142,7 @@ void Scheduler::Resume() {
 }
 
 size_t Scheduler::Clear() {
+  if (closing_) return 0;  // Shutdown runs every task it accepted.
   ReclaimAll();
   size_t cancelled = 0;
   auto cancel = [&](QueuedTask& task) {

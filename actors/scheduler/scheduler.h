@@ -118,7 +118,8 @@ class Scheduler {
   // never waits for a resume.
   void Pause();
   void Resume();
-  // Cancels every task that has not started; returns how many.
+  // Cancels every task that has not started; returns how many. Does
+  // nothing once closing: shutdown runs every task it accepted.
   size_t Clear();
   // Shutdown began: every delayed task ends cancelled, every retry in
   // backoff fails, and whatever is ready still runs.

@@ -1,13 +1,17 @@
 #include "actors/actor_backend.h"
 
+#include <chrono>
 #include <future>
 #include <string>
+#include <thread>
 #include <utility>
 
 #include "actors/message_handoff.h"
 #include "actors/messages.h"
 #include "actors/supervisor_actor.h"
 #include "actors/worker_actor.h"
+#include "caf/actor_addr.hpp"
+#include "caf/actor_cast.hpp"
 #include "caf/exit_reason.hpp"
 #include "caf/send.hpp"
 #include "caf/spawn_options.hpp"
@@ -22,6 +26,40 @@ std::unique_ptr<caf::actor_system_config> MakeConfig() {
   // scheduler threads only idle; one is enough.
   config->set("scheduler.max-threads", size_t{1});
   return config;
+}
+
+// Blocks until every actor of the queue has run its cleanup, while the
+// system's clock still runs. `supervisor` is the queue's supervisor;
+// `own_threads` the actor threads the system started for itself (its
+// printer), which end only when the system stops.
+//
+// Why: in CAF 0.17.6 an exiting actor unregisters from the system
+// (local_actor::cleanup) *before* it cancels its timeouts by pushing an event
+// into the clock's 64-slot ring buffer. ~actor_system waits only for the
+// unregistering (await_all_actors_done), then stops the clock. When a large
+// pool exits at once, workers that have unregistered can still be waiting in
+// thread_safe_actor_clock::push for the clock to drain the full buffer; once
+// it has stopped they wait for ever, and so does ~actor_system.
+//
+// A detached actor's thread ends only after its actor is destroyed, which is
+// after its cleanup, so this waits for the queue's actor threads: all of
+// them, or all but the supervisor's while it is still alive (a delayed timer
+// message pending in the clock holds it until it fires, and one actor
+// pushing once more after the clock stops cannot fill the buffer).
+void AwaitActorCleanups(caf::actor_system& system,
+                        const caf::actor_addr& supervisor, size_t own_threads) {
+  system.await_all_actors_done();
+  for (;;) {
+    // The count first: if the supervisor is alive after it was read, its
+    // thread was one of those counted.
+    size_t threads = system.detached_actors();
+    if (threads <= own_threads) return;
+    if (threads == own_threads + 1 && caf::actor_cast<caf::actor>(supervisor)) {
+      return;
+    }
+    // The remaining threads are a moment away from ending.
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
 }
 
 }  // namespace
@@ -86,6 +124,7 @@ ActorBackend::ActorBackend(const QueueOptions& options)
       plain_(!options.record_timings && admission_ == nullptr &&
              options.observer == nullptr),
       workers_(std::make_shared<WorkerHandles>()) {
+  system_threads_ = system_->detached_actors();
   auto context = std::make_shared<const WorkerContext>(WorkerContext{
       .queue = this,
       .lifecycle = lifecycle_,
@@ -132,8 +171,9 @@ ActorBackend::~ActorBackend() {
     absl::MutexLock lock(&workers_->mu);
     workers_->handles.clear();
   }
+  caf::actor_addr supervisor = supervisor_.address();
   supervisor_ = nullptr;
-  system_->await_all_actors_done();
+  AwaitActorCleanups(*system_, supervisor, system_threads_);
 }
 
 std::weak_ptr<QueueLink> ActorBackend::link() const { return link_; }

@@ -109,6 +109,8 @@ class ActorBackend {
   const bool record_timings_;
   std::unique_ptr<caf::actor_system_config> config_;
   std::unique_ptr<caf::actor_system> system_;
+  // Actor threads the system started for itself before we spawned any.
+  size_t system_threads_ = 0;
   std::shared_ptr<TaskInbox> inbox_;
   std::shared_ptr<QueueCounters> counters_;
   std::shared_ptr<Admission> admission_;

@@ -247,15 +247,16 @@ TEST(ShutdownContractTest, PausedAgreesWithTheQueueWhenPauseRacesResume) {
     });
     pauser.join();
     resumer.join();
-    std::atomic<bool> ran{false};
-    q.add_task([&ran] { ran = true; });
+    // Shared: a task held by a pause runs in a later round.
+    auto ran = std::make_shared<std::atomic<bool>>(false);
+    q.add_task([ran] { *ran = true; });
     if (q.paused()) {
       std::this_thread::sleep_for(kChance);
-      if (ran.load()) ++disagreements;
+      if (ran->load()) ++disagreements;
     } else {
       Watchdog watchdog("join() on a queue that says it is not paused");
       q.join();
-      if (!ran.load()) ++disagreements;
+      if (!ran->load()) ++disagreements;
     }
   }
   q.resume();

@@ -100,7 +100,8 @@ internal::ControlRef TaskQueue::NewControl(TaskOptions options) {
     options.deadline.reset();
   }
   Backoff& backoff = options.backoff;
-  backoff.initial_delay = std::min(backoff.initial_delay, Backoff::kLongestDelay);
+  backoff.initial_delay =
+      std::min(backoff.initial_delay, Backoff::kLongestDelay);
   backoff.max_delay = std::min(backoff.max_delay, Backoff::kLongestDelay);
   control->options = std::move(options);
   control->queue = backend_->link();

@@ -97,10 +97,10 @@ TEST(CallbackReentryTest, OnErrorOfARetryFailedByShutdownCanJoin) {
   on_error.call = Call::kJoin;
   TaskQueue q(QueueOptions{.num_workers = 2, .on_error = on_error.OnError()});
   on_error.queue = &q;
-  TaskHandle h = q.add_task(
-      TaskOptions{.max_attempts = 2,
-                  .backoff = {.initial_delay = hours(1), .max_delay = hours(1)}},
-      [] { throw std::runtime_error("fails"); });
+  TaskHandle h = q.add_task(TaskOptions{.max_attempts = 2,
+                                        .backoff = {.initial_delay = hours(1),
+                                                    .max_delay = hours(1)}},
+                            [] { throw std::runtime_error("fails"); });
   ASSERT_TRUE(Eventually([&] { return q.stats().retried == 1; }));
   {
     Watchdog watchdog("shutdown() whose on_error calls join()");
@@ -113,13 +113,12 @@ TEST(CallbackReentryTest, OnErrorOfARetryFailedByShutdownCanJoin) {
 }
 
 class ReentryFromOnError : public ::testing::TestWithParam<Call> {};
-INSTANTIATE_TEST_SUITE_P(Calls, ReentryFromOnError,
-                         ::testing::Values(Call::kJoin, Call::kPause,
-                                           Call::kClear),
-                         [](const auto& info) {
-                           return CallName(info.param).substr(
-                               0, CallName(info.param).size() - 2);
-                         });
+INSTANTIATE_TEST_SUITE_P(
+    Calls, ReentryFromOnError,
+    ::testing::Values(Call::kJoin, Call::kPause, Call::kClear),
+    [](const auto& info) {
+      return CallName(info.param).substr(0, CallName(info.param).size() - 2);
+    });
 
 // A task that throws is reported on the worker that ran it: a join() in
 // on_error throws JoinFromTaskError, pause() and clear() return.
@@ -242,9 +241,8 @@ class ReentryFromObserver
 INSTANTIATE_TEST_SUITE_P(
     CallsAndEnds, ReentryFromObserver,
     ::testing::Combine(::testing::Values(Call::kPause, Call::kClear),
-                       ::testing::Values(Decided::kCoalesced,
-                                         Decided::kExpired, Decided::kDropped,
-                                         Decided::kCleared)),
+                       ::testing::Values(Decided::kCoalesced, Decided::kExpired,
+                                         Decided::kDropped, Decided::kCleared)),
     [](const auto& info) {
       std::string call = CallName(std::get<0>(info.param));
       return call.substr(0, call.size() - 2) + "_on_" +
@@ -295,12 +293,11 @@ TEST_P(ReentryFromObserver, HookOnAnEndTheSupervisorDecided) {
 }
 
 class ReentryFromWorkerHook : public ::testing::TestWithParam<Call> {};
-INSTANTIATE_TEST_SUITE_P(Calls, ReentryFromWorkerHook,
-                         ::testing::Values(Call::kPause, Call::kClear),
-                         [](const auto& info) {
-                           return CallName(info.param).substr(
-                               0, CallName(info.param).size() - 2);
-                         });
+INSTANTIATE_TEST_SUITE_P(
+    Calls, ReentryFromWorkerHook, ::testing::Values(Call::kPause, Call::kClear),
+    [](const auto& info) {
+      return CallName(info.param).substr(0, CallName(info.param).size() - 2);
+    });
 
 // A hook on a worker's thread (OnCompleted) can pause and clear.
 TEST_P(ReentryFromWorkerHook, OnCompleted) {

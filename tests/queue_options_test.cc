@@ -48,10 +48,10 @@ TEST(QueueOptionsTest, BlockTimeoutWithAPolicyThatDoesNotBlockIsRejected) {
 }
 
 TEST(QueueOptionsTest, OverflowPolicyOutOfRangeIsRejected) {
-  EXPECT_THROW(TaskQueue(QueueOptions{.max_queued = 1,
-                                      .overflow = static_cast<OverflowPolicy>(
-                                          42)}),
-               std::invalid_argument);
+  EXPECT_THROW(
+      TaskQueue(QueueOptions{.max_queued = 1,
+                             .overflow = static_cast<OverflowPolicy>(42)}),
+      std::invalid_argument);
 }
 
 TEST(QueueOptionsTest, ValidEdgeValuesAreTaken) {
@@ -61,13 +61,11 @@ TEST(QueueOptionsTest, ValidEdgeValuesAreTaken) {
   EXPECT_NO_THROW(TaskQueue(QueueOptions{.max_queued = 1,
                                          .overflow = OverflowPolicy::kBlock,
                                          .block_timeout = milliseconds(0)}));
-  EXPECT_NO_THROW(
-      TaskQueue(QueueOptions{.max_queued = 1,
-                             .block_timeout =
-                                 std::chrono::steady_clock::duration::max()}));
-  for (OverflowPolicy policy :
-       {OverflowPolicy::kBlock, OverflowPolicy::kReject,
-        OverflowPolicy::kDropOldest}) {
+  EXPECT_NO_THROW(TaskQueue(QueueOptions{
+      .max_queued = 1,
+      .block_timeout = std::chrono::steady_clock::duration::max()}));
+  for (OverflowPolicy policy : {OverflowPolicy::kBlock, OverflowPolicy::kReject,
+                                OverflowPolicy::kDropOldest}) {
     EXPECT_NO_THROW(
         TaskQueue(QueueOptions{.max_queued = 3, .overflow = policy}));
   }

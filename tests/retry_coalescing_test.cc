@@ -22,7 +22,8 @@ using test_support::FailureLog;
 // Polls `condition` for up to 10 s: long enough for any correct queue, short
 // enough that a broken one fails the test quickly.
 bool Within10s(const std::function<bool()>& condition) {
-  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  const auto give_up =
+      std::chrono::steady_clock::now() + std::chrono::seconds(10);
   while (!condition()) {
     if (std::chrono::steady_clock::now() > give_up) return false;
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
@@ -38,16 +39,16 @@ TEST(RetryCoalescingTest, ANewerTaskReplacesARetryInBackoff) {
   FailureLog log;
   TaskQueue q(log.Options(1));
   std::atomic<int> old_runs{0};
-  TaskFuture<void> old = q.submit(
-      TaskOptions{.coalesce_key = "frame",
-                  .max_attempts = 3,
-                  .backoff = {.initial_delay = std::chrono::hours(1),
-                              .max_delay = std::chrono::hours(1),
-                              .jitter = 0}},
-      [&old_runs] {
-        ++old_runs;
-        throw std::runtime_error("flaky");
-      });
+  TaskFuture<void> old =
+      q.submit(TaskOptions{.coalesce_key = "frame",
+                           .max_attempts = 3,
+                           .backoff = {.initial_delay = std::chrono::hours(1),
+                                       .max_delay = std::chrono::hours(1),
+                                       .jitter = 0}},
+               [&old_runs] {
+                 ++old_runs;
+                 throw std::runtime_error("flaky");
+               });
   ASSERT_TRUE(Eventually([&] { return q.stats().retried == 1; }));
   q.submit([] {}).get();
   ASSERT_EQ(TaskStateName(old.handle().state()), "queued");

@@ -54,7 +54,8 @@ TEST_P(ShutdownContract, EveryCallAfterShutdownHasItsDocumentedResult) {
   EXPECT_TRUE(q.join_for(milliseconds(0)).complete);
   EXPECT_TRUE(q.join_until(Clock::now() - milliseconds(1)).complete);
   EXPECT_THROW(q.add_task([] {}), QueueClosedError);
-  EXPECT_THROW(q.add_task(TaskOptions{.name = "late"}, [] {}), QueueClosedError);
+  EXPECT_THROW(q.add_task(TaskOptions{.name = "late"}, [] {}),
+               QueueClosedError);
   EXPECT_THROW(q.submit([] { return 1; }), QueueClosedError);
   EXPECT_NO_THROW(q.shutdown());  // Idempotent.
   Stats stats = q.stats();

@@ -163,23 +163,18 @@ JoinResult JoinThatShouldWait(int workers, const char* what, Join join) {
 // now() + timeout (or the conversion to nanoseconds) and return at once,
 // incomplete.
 TEST_P(TimeLimits, JoinForForeverWaitsForTheTasks) {
-  EXPECT_TRUE(JoinThatShouldWait(workers(), "join_for(nanoseconds::max())",
-                                 [](TaskQueue& q) {
-                                   return q.join_for(nanoseconds::max());
-                                 })
+  EXPECT_TRUE(JoinThatShouldWait(
+                  workers(), "join_for(nanoseconds::max())",
+                  [](TaskQueue& q) { return q.join_for(nanoseconds::max()); })
                   .complete);
-  EXPECT_TRUE(JoinThatShouldWait(workers(), "join_for(hours::max())",
-                                 [](TaskQueue& q) {
-                                   return q.join_for(
-                                       std::chrono::hours::max());
-                                 })
-                  .complete);
-  EXPECT_TRUE(JoinThatShouldWait(workers(), "join_for(1e300 s)",
-                                 [](TaskQueue& q) {
-                                   return q.join_for(
-                                       std::chrono::duration<double>(1e300));
-                                 })
-                  .complete);
+  EXPECT_TRUE(
+      JoinThatShouldWait(workers(), "join_for(hours::max())", [](TaskQueue& q) {
+        return q.join_for(std::chrono::hours::max());
+      }).complete);
+  EXPECT_TRUE(
+      JoinThatShouldWait(workers(), "join_for(1e300 s)", [](TaskQueue& q) {
+        return q.join_for(std::chrono::duration<double>(1e300));
+      }).complete);
   EXPECT_TRUE(
       JoinThatShouldWait(workers(), "join_until(time_point::max())",
                          [](TaskQueue& q) { return q.join_until(kNever); })
@@ -216,12 +211,11 @@ TEST_P(TimeLimits, NegativeJoinTimeoutDoesNotWait) {
 TEST_P(TimeLimits, BackoffForeverNeverRetries) {
   FailureLog log;
   TaskQueue q(log.Options(workers()));
-  TaskHandle h = q.add_task(
-      TaskOptions{.max_attempts = 2,
-                  .backoff = {.initial_delay = kForever,
-                              .max_delay = kForever,
-                              .jitter = 0}},
-      [] { throw std::runtime_error("fails"); });
+  TaskHandle h = q.add_task(TaskOptions{.max_attempts = 2,
+                                        .backoff = {.initial_delay = kForever,
+                                                    .max_delay = kForever,
+                                                    .jitter = 0}},
+                            [] { throw std::runtime_error("fails"); });
   ASSERT_TRUE(Eventually([&] { return q.stats().retried == 1; }));
   ExpectIdle("backoff of duration::max()");
   EXPECT_EQ(h.attempts(), 1) << "a retry after a backoff of for ever ran";
@@ -242,15 +236,15 @@ TEST_P(TimeLimits, BackoffUncappedStillRetries) {
   FailureLog log;
   TaskQueue q(log.Options(workers()));
   std::atomic<int> calls{0};
-  TaskHandle h = q.add_task(
-      TaskOptions{.max_attempts = 3,
-                  .backoff = {.initial_delay = milliseconds(1),
-                              .multiplier = 2,
-                              .max_delay = kForever,
-                              .jitter = 0}},
-      [&calls] {
-        if (++calls < 3) throw std::runtime_error("flaky");
-      });
+  TaskHandle h =
+      q.add_task(TaskOptions{.max_attempts = 3,
+                             .backoff = {.initial_delay = milliseconds(1),
+                                         .multiplier = 2,
+                                         .max_delay = kForever,
+                                         .jitter = 0}},
+                 [&calls] {
+                   if (++calls < 3) throw std::runtime_error("flaky");
+                 });
   {
     Watchdog watchdog("join() on retries with an uncapped backoff");
     EXPECT_TRUE(q.join().ok());

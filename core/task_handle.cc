@@ -40,11 +40,17 @@ CancelResult TaskHandle::cancel() const {
   // Running, or just ended, or between an attempt and its retry. The stop
   // request comes first: a worker deciding on a retry checks it after
   // putting the task back, so the retry cannot slip past it.
+  auto running = [&] {
+    return control_->state.load(std::memory_order_acquire) ==
+           TaskState::kRunning;
+  };
+  // Read before the request too: a task that was running may see the stop
+  // and end before a read after it, and it did get the stop.
+  bool was_running = running();
   control_->RequestStop();
   if (end_if_queued()) return CancelResult::kCancelled;
-  return control_->state.load(std::memory_order_acquire) == TaskState::kRunning
-             ? CancelResult::kStopRequested
-             : CancelResult::kTooLate;
+  return was_running || running() ? CancelResult::kStopRequested
+                                  : CancelResult::kTooLate;
 }
 
 TaskState TaskHandle::state() const {

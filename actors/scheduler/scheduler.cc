@@ -154,6 +154,21 @@ size_t Scheduler::Clear() {
   waiting_.RemoveIf([](const QueuedTask&) { return true; },
                     [&](QueuedTask&& task) { cancel(task); });
   timers_.RemoveIf([](const QueuedTask&) { return true; }, cancel);
+  // Claimed by an endpoint but not started, or put back for a retry whose
+  // message has not arrived yet: queued all the same, so cleared too. Their
+  // join counts stay with the batch (BatchDone) or the retry (RetryArrived).
+  for (const Endpoint& e : endpoints_) {
+    for (const TaskBatchPtr& batch : e.batches) {
+      for (size_t i = 0, n = batch->claimed(); i < n; ++i) {
+        // A plain task (no control) that is claimed counts as started.
+        TaskControl* control = batch->at(i).control.get();
+        if (control != nullptr &&
+            lifecycle_.EndUnrun(control, TaskState::kCancelled)) {
+          ++cancelled;
+        }
+      }
+    }
+  }
   Advance();
   return cancelled;
 }

@@ -118,8 +118,10 @@ class Scheduler {
   // never waits for a resume.
   void Pause();
   void Resume();
-  // Cancels every task that has not started; returns how many. Does
-  // nothing once closing: shutdown runs every task it accepted.
+  // Cancels every task that has not started, wherever it is (waiting,
+  // delayed, in backoff, claimed by an endpoint but not started, or a retry
+  // on its way here); returns how many. Does nothing once closing: shutdown
+  // runs every task it accepted.
   size_t Clear();
   // Shutdown began: every delayed task ends cancelled, every retry in
   // backoff fails, and whatever is ready still runs.

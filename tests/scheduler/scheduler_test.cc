@@ -214,17 +214,23 @@ class SchedulerTest : public ::testing::Test {
     return task;
   }
 
+  // The running `task` of `e` throws; returns whether it is to be retried
+  // (the endpoint's retry message is then on its way: RetryArrived).
+  bool Throw(EndpointId e, QueuedTask* task) {
+    TaskFailure failure;
+    try {
+      throw Failure();
+    } catch (...) {
+      failure = TaskFailure::FromCurrentException();
+    }
+    return lifecycle_.AttemptFailed(task->control.get(), e, failure, now_);
+  }
+
   // The running `task` of `e` returns (or throws, if `fail`).
   void Finish(EndpointId e, QueuedTask* task, bool fail = false) {
     TaskControl* control = task->control.get();
     if (fail) {
-      TaskFailure failure;
-      try {
-        throw Failure();
-      } catch (...) {
-        failure = TaskFailure::FromCurrentException();
-      }
-      if (lifecycle_.AttemptFailed(control, e, failure, now_)) {
+      if (Throw(e, task)) {
         scheduler().RetryArrived(task->control, task->epoch, now_);
         Execute();
       }
@@ -945,6 +951,44 @@ TEST_F(SchedulerTest, ClearCancelsEveryTaskNotStartedAndCountsThem) {
   EXPECT_THAT(ran_, ElementsAre(3));
   EXPECT_TRUE(Answered(join));
   EXPECT_EQ(scheduler().Clear(), 0u);
+}
+
+// What an endpoint holds but has not started is as queued as what waits
+// here, and so is a retry whose message is still on its way.
+TEST_F(SchedulerTest, ClearCancelsTasksClaimedButNotStartedAndRetriesOnTheWay) {
+  Ready(0, /*credit=*/1);
+  Push(1, Retried(2, seconds(1)));
+  Push(2);
+  Arrive();
+  TaskBatchPtr batch = Front(0);
+  ASSERT_NE(batch, nullptr);
+  ASSERT_EQ(batch->size(), 2u);
+  QueuedTask* first = StartNext(0);
+  ASSERT_NE(first, nullptr);
+  ASSERT_TRUE(Throw(0, first));  // Its retry message is not delivered yet.
+  batch->MarkFinished(1);
+  QueuedTask* second = batch->Claim();  // Claimed, about to start.
+  ASSERT_NE(second, nullptr);
+  ++endpoints_[0].claimed;
+  JoinId join = Join(EndEpoch());
+
+  EXPECT_EQ(scheduler().Clear(), 2u);
+  Execute();
+  EXPECT_EQ(State(1), TaskState::kCancelled);
+  EXPECT_EQ(State(2), TaskState::kCancelled);
+  EXPECT_FALSE(lifecycle_.Start(second->control.get(), 0, now_));
+  batch->MarkFinished(2);
+  scheduler().RetryArrived(first->control, first->epoch, now_);
+  Execute();
+  EXPECT_EQ(scheduler().timers_waiting(), 0u);
+  EXPECT_FALSE(Answered(join));  // The batch is still out.
+  ASSERT_TRUE(ReportDone(0));
+  EXPECT_TRUE(Answered(join));
+  EXPECT_TRUE(ran_.empty());
+  EXPECT_THAT(sink_.StatesOf(1),
+              ElementsAre(TaskState::kRunning, TaskState::kQueued,
+                          TaskState::kCancelled));
+  EXPECT_THAT(sink_.StatesOf(2), ElementsAre(TaskState::kCancelled));
 }
 
 TEST_F(SchedulerTest, CloseFailsRetriesInBackoffAndCancelsDelayedTasks) {

@@ -23,6 +23,7 @@ namespace {
 
 using test_support::Eventually;
 using test_support::FailureLog;
+using test_support::kBackoffOfAnHour;
 using test_support::WaitForStop;
 using test_support::WorkerHold;
 
@@ -298,14 +299,12 @@ TEST(CancellationTest, ClearCancelsARetryInBackoff) {
   FailureLog log;
   TaskQueue q(log.Options(1));
   std::atomic<int> attempts_run{0};
-  TaskHandle h = q.add_task(
-      TaskOptions{
-          .max_attempts = 5,
-          .backoff = {.initial_delay = std::chrono::hours(1), .jitter = 0}},
-      [&attempts_run] {
-        ++attempts_run;
-        throw std::runtime_error("flaky");
-      });
+  TaskHandle h =
+      q.add_task(TaskOptions{.max_attempts = 5, .backoff = kBackoffOfAnHour},
+                 [&attempts_run] {
+                   ++attempts_run;
+                   throw std::runtime_error("flaky");
+                 });
   ASSERT_TRUE(Eventually([&] {
     return q.stats().retried == 1 && h.state() == TaskState::kQueued;
   }));

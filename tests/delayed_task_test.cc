@@ -19,6 +19,7 @@ using std::chrono::milliseconds;
 using test_support::Clock;
 using test_support::Eventually;
 using test_support::FailureLog;
+using test_support::kBackoffOfAnHour;
 using test_support::RecordingObserver;
 
 class Delayed : public ::testing::TestWithParam<int> {
@@ -149,9 +150,7 @@ TEST_P(Delayed, ShutdownEndsARetryInBackoffAsFailed) {
   Stats stats;
   {
     TaskQueue q(log.Options(workers()));
-    const TaskOptions options{
-        .max_attempts = 5,
-        .backoff = {.initial_delay = std::chrono::hours(1), .jitter = 0}};
+    const TaskOptions options{.max_attempts = 5, .backoff = kBackoffOfAnHour};
     fire_and_forget = q.add_task(options, [calls] {
       ++*calls;
       throw std::runtime_error("service down");

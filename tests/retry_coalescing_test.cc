@@ -18,6 +18,7 @@ namespace {
 
 using test_support::Eventually;
 using test_support::FailureLog;
+using test_support::kBackoffOfAnHour;
 
 // Polls `condition` for up to 10 s: long enough for any correct queue, short
 // enough that a broken one fails the test quickly.
@@ -39,16 +40,13 @@ TEST(RetryCoalescingTest, ANewerTaskReplacesARetryInBackoff) {
   FailureLog log;
   TaskQueue q(log.Options(1));
   std::atomic<int> old_runs{0};
-  TaskFuture<void> old =
-      q.submit(TaskOptions{.coalesce_key = "frame",
-                           .max_attempts = 3,
-                           .backoff = {.initial_delay = std::chrono::hours(1),
-                                       .max_delay = std::chrono::hours(1),
-                                       .jitter = 0}},
-               [&old_runs] {
-                 ++old_runs;
-                 throw std::runtime_error("flaky");
-               });
+  TaskFuture<void> old = q.submit(TaskOptions{.coalesce_key = "frame",
+                                              .max_attempts = 3,
+                                              .backoff = kBackoffOfAnHour},
+                                  [&old_runs] {
+                                    ++old_runs;
+                                    throw std::runtime_error("flaky");
+                                  });
   ASSERT_TRUE(Eventually([&] { return q.stats().retried == 1; }));
   q.submit([] {}).get();
   ASSERT_EQ(TaskStateName(old.handle().state()), "queued");

@@ -23,6 +23,7 @@ using std::chrono::milliseconds;
 using test_support::Clock;
 using test_support::Eventually;
 using test_support::FailureLog;
+using test_support::kBackoffOfAnHour;
 
 // Retries at once (well, after 1 ms), so tests do not wait.
 constexpr Backoff kQuick{.initial_delay = milliseconds(1), .jitter = 0};
@@ -217,14 +218,12 @@ TEST(RetryTest, TaskInBackoffHoldsNoWorkerAndCanBeCancelled) {
   FailureLog log;
   TaskQueue q(log.Options(1));
   std::atomic<int> attempts_run{0};
-  TaskFuture<void> flaky = q.submit(
-      TaskOptions{
-          .max_attempts = 5,
-          .backoff = {.initial_delay = std::chrono::hours(1), .jitter = 0}},
-      [&attempts_run] {
-        ++attempts_run;
-        throw std::runtime_error("flaky");
-      });
+  TaskFuture<void> flaky =
+      q.submit(TaskOptions{.max_attempts = 5, .backoff = kBackoffOfAnHour},
+               [&attempts_run] {
+                 ++attempts_run;
+                 throw std::runtime_error("flaky");
+               });
   ASSERT_TRUE(Eventually([&] {
     return q.stats().retried == 1 &&
            flaky.handle().state() == TaskState::kQueued;

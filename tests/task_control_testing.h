@@ -32,6 +32,14 @@ using Clock = std::chrono::steady_clock;
 // needs, so that a broken queue fails a test instead of hanging it.
 inline constexpr absl::Duration kHangGuard = absl::Seconds(60);
 
+// A retry backoff that no test outlives: exactly an hour (no jitter, and
+// max_delay raised too, since its default of 10 s would cap it).
+inline constexpr Backoff kBackoffOfAnHour{
+    .initial_delay = std::chrono::hours(1),
+    .multiplier = 1.0,
+    .max_delay = std::chrono::hours(1),
+    .jitter = 0.0};
+
 // Polls `condition` until it holds or `kHangGuard` has passed; returns
 // whether it held. For states the queue reaches on its own (a counter in
 // stats(), a handle's state) with no event to wait on.

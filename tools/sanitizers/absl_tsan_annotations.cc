@@ -232,11 +232,12 @@ bool Mutex::AwaitWithDeadline(const Condition& cond, Time deadline) {
   return result;
 }
 
-// -- CondVar: waiting releases the mutex and takes it again --------------------
+// -- CondVar: waiting releases the mutex and takes it again
+// --------------------
 
 void CondVar::Wait(Mutex* mu) {
-  static const auto real = Real<void (*)(CondVar*, Mutex*)>(
-      "_ZN4absl@7CondVar4WaitEPNS0_5MutexE");
+  static const auto real =
+      Real<void (*)(CondVar*, Mutex*)>("_ZN4absl@7CondVar4WaitEPNS0_5MutexE");
   __tsan_release(mu);
   real(this, mu);
   __tsan_acquire(mu);
@@ -260,7 +261,8 @@ bool CondVar::WaitWithDeadline(Mutex* mu, Time deadline) {
   return result;
 }
 
-// -- Notification --------------------------------------------------------------
+// -- Notification
+// --------------------------------------------------------------
 
 void Notification::Notify() {
   static const auto real =
@@ -297,7 +299,8 @@ bool Notification::WaitForNotificationWithDeadline(Time deadline) const {
   return notified;
 }
 
-// -- BlockingCounter and Barrier -------------------------------------------------
+// -- BlockingCounter and Barrier
+// -------------------------------------------------
 
 bool BlockingCounter::DecrementCount() {
   static const auto real = Real<bool (*)(BlockingCounter*)>(

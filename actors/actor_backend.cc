@@ -1,5 +1,6 @@
 #include "actors/actor_backend.h"
 
+#include <algorithm>
 #include <chrono>
 #include <future>
 #include <string>
@@ -8,6 +9,7 @@
 
 #include "actors/message_handoff.h"
 #include "actors/messages.h"
+#include "actors/spin_wait.h"
 #include "actors/supervisor_actor.h"
 #include "actors/worker_actor.h"
 #include "caf/actor_addr.hpp"
@@ -285,6 +287,17 @@ bool ActorBackend::AwaitEpoch(uint64_t epoch,
                               std::optional<Clock::time_point> deadline) {
   // Once stopped, every accepted task has ended.
   if (stopped_.load(std::memory_order_acquire)) return true;
+  // A join that the workers finish within microseconds is answered by
+  // watching the counters: asking the supervisor costs two thread wake-ups
+  // more (its own, and this thread's when it answers).
+  Clock::time_point spin_until = Clock::now() + kJoinSpin;
+  if (deadline) spin_until = std::min(spin_until, *deadline);
+  if (SpinUntil([this] { return AllSettled(); }, spin_until)) return true;
+  return AskSupervisorToJoin(epoch, deadline);
+}
+
+bool ActorBackend::AskSupervisorToJoin(
+    uint64_t epoch, std::optional<Clock::time_point> deadline) {
   JoinId id = next_join_.fetch_add(1, std::memory_order_relaxed);
   auto reply = std::make_shared<std::promise<void>>();
   std::future<void> answered = reply->get_future();
@@ -295,10 +308,9 @@ bool ActorBackend::AwaitEpoch(uint64_t epoch,
     TsanMessageSent(supervisor_);
     caf::anon_send(supervisor_, forget_atom::value, id);
     // Out of time before the supervisor answered; but if every task ever
-    // added has ended (ends counted first, then adds), so have the ones
-    // this join waits for, and a quiet queue is never "incomplete".
-    uint64_t ended = counters_->ended();
-    return ended >= inbox_->submitted();
+    // added has ended, so have the ones this join waits for, and a quiet
+    // queue is never "incomplete".
+    return AllSettled();
   }
   try {
     answered.get();
@@ -306,6 +318,11 @@ bool ActorBackend::AwaitEpoch(uint64_t epoch,
     // Dropped by a supervisor that exited: shutdown ended every task.
   }
   return true;
+}
+
+bool ActorBackend::AllSettled() const {
+  uint64_t settled = counters_->settled();  // First: see settled().
+  return settled >= inbox_->submitted();
 }
 
 void ActorBackend::Pause() {
@@ -351,7 +368,10 @@ void ActorBackend::Shutdown() {
   if (admission_) admission_->Close();
   TsanMessageSent(supervisor_);
   caf::anon_send(supervisor_, close_atom::value);
-  AwaitEpoch(last_epoch, std::nullopt);
+  // Through the supervisor, never by watching the counters: once it has
+  // answered, it has started (and spawned every worker the exits below must
+  // reach) and seen the close.
+  AskSupervisorToJoin(last_epoch, std::nullopt);
   // The supervisor first, so that it does not replace the workers as they
   // go down.
   TsanMessageSent(supervisor_);

@@ -100,6 +100,14 @@ class ActorBackend {
   // Blocks until every task of epoch <= `epoch` has ended, or `deadline`.
   // Returns whether they all ended.
   bool AwaitEpoch(uint64_t epoch, std::optional<Clock::time_point> deadline);
+  // The same, answered by the supervisor only.
+  bool AskSupervisorToJoin(uint64_t epoch,
+                           std::optional<Clock::time_point> deadline);
+  // Every task added so far has ended and had its callbacks run.
+  bool AllSettled() const;
+  // How long a join watches the counters before it asks the supervisor:
+  // about one round trip through two idle actors on a 2-core machine.
+  static constexpr Clock::duration kJoinSpin = std::chrono::microseconds(50);
   // Sends `message...` plus a reply to the supervisor and waits for it.
   // Returns false, having waited for nothing, once the supervisor is gone.
   template <class Result, class... Ts>

@@ -61,6 +61,16 @@ void LifecycleReporter::Record(const Transition& t) {
     }
   }
   Tell(t);
+  if (t.to == TaskState::kQueued || t.to == TaskState::kRunning) return;
+  // Settled after the callbacks of its end, deferred ones included: a join
+  // that sees the count may return, and must find them run.
+  if (CallbackDeferral* deferral = CallbackDeferral::Current()) {
+    deferral->Hold([counters = counters_, worker = t.worker] {
+      counters->CountSettled(worker);
+    });
+  } else {
+    counters_->CountSettled(t.worker);
+  }
 }
 
 void LifecycleReporter::Count(const Transition& t) {

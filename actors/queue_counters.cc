@@ -55,6 +55,14 @@ void QueueCounters::CountRestart(int worker) {
   restarts_[worker].fetch_add(1, std::memory_order_acq_rel);
 }
 
+void QueueCounters::CountSettled(int worker) {
+  if (worker >= 0) {
+    WorkerCounters::Increment(workers_[worker].settled);
+  } else {
+    settled_elsewhere_.fetch_add(1, std::memory_order_acq_rel);
+  }
+}
+
 void QueueCounters::CountNamed(const std::string& name,
                                uint64_t NameStats::*field) {
   absl::MutexLock lock(&names_mu_);
@@ -122,6 +130,12 @@ uint64_t QueueCounters::ended() const {
                    Load(coalesced_) + Load(expired_);
   for (int i = 0; i < num_workers_; ++i) ended += Load(workers_[i].completed);
   return ended;
+}
+
+uint64_t QueueCounters::settled() const {
+  uint64_t settled = Load(settled_elsewhere_);
+  for (int i = 0; i < num_workers_; ++i) settled += Load(workers_[i].settled);
+  return settled;
 }
 
 }  // namespace taskqueue::internal

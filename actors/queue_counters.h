@@ -32,6 +32,8 @@ struct alignas(64) WorkerCounters {
   std::atomic<uint64_t> completed{0};
   std::atomic<uint64_t> failed{0};
   std::atomic<uint64_t> retried{0};
+  // Tasks that ended on this worker, counted once their callbacks have run.
+  std::atomic<uint64_t> settled{0};
   // Null unless QueueOptions::record_timings.
   std::unique_ptr<LatencyHistogram> queue_wait;
   std::unique_ptr<LatencyHistogram> run_time;
@@ -60,6 +62,9 @@ class QueueCounters {
   // cancelled, a worker that died on its last attempt). Thread-safe.
   void CountFailedElsewhere();
   void CountRestart(int worker);
+  // A task ended and every callback its end causes has run: on worker
+  // `worker`'s thread, or anywhere for -1. See settled().
+  void CountSettled(int worker);
   // Named tasks' counts. Thread-safe.
   void CountNamed(const std::string& name, uint64_t NameStats::*field);
 
@@ -73,6 +78,11 @@ class QueueCounters {
   uint64_t failed() const;
   // Tasks ended so far, however they ended. Thread-safe, non-blocking.
   uint64_t ended() const;
+  // Tasks ended so far whose callbacks (on_error, observer hooks) have all
+  // run; every effect of such a task happens before this count is read.
+  // Read before `inbox.submitted()`, settled() >= submitted() means that
+  // every task submitted before the read had ended: what a join waits for.
+  uint64_t settled() const;
 
  private:
   int num_workers_;
@@ -86,6 +96,7 @@ class QueueCounters {
   std::atomic<uint64_t> failed_elsewhere_{0};
   std::atomic<uint64_t> attempts_lost_{0};
   std::atomic<uint64_t> retried_elsewhere_{0};
+  std::atomic<uint64_t> settled_elsewhere_{0};
   std::unique_ptr<std::atomic<uint64_t>[]> restarts_;
 
   mutable absl::Mutex names_mu_;

@@ -79,6 +79,14 @@ void RegisterScenarios(const Sizes& sizes) {
         ->Iterations(sizes.memory.iterations)
         ->UseManualTime()
         ->Unit(benchmark::kMillisecond);
+    benchmark::RegisterBenchmark(
+        name("idle_cpu", n).c_str(),
+        [n, size = sizes.idle_cpu](benchmark::State& state) {
+          IdleCpu<P>(state, n, size);
+        })
+        ->Iterations(sizes.idle_cpu.iterations)
+        ->UseManualTime()
+        ->Unit(benchmark::kMillisecond);
   }
   // These two fix their worker counts: the scenarios are defined by them.
   benchmark::RegisterBenchmark(

@@ -8,6 +8,7 @@
 
 #include "bench/scenarios/add_cost.h"
 #include "bench/scenarios/blocking.h"
+#include "bench/scenarios/idle_cpu.h"
 #include "bench/scenarios/join_round_trip.h"
 #include "bench/scenarios/long_then_short.h"
 #include "bench/scenarios/many_producers.h"
@@ -24,6 +25,7 @@ struct Sizes {
   LongThenShortSize long_then_short;
   ManyProducersSize many_producers;
   MemorySize memory;
+  IdleCpuSize idle_cpu;
 
   static Sizes Full() { return Sizes(); }
 
@@ -47,6 +49,7 @@ struct Sizes {
                          .iterations = 1};
     s.many_producers = {.producers = 4, .tasks = 2000, .iterations = 1};
     s.memory = {.tasks = 10'000, .settle = milliseconds(1), .iterations = 1};
+    s.idle_cpu = {.window = milliseconds(20), .iterations = 1};
     return s;
   }
 };

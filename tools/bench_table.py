@@ -34,6 +34,7 @@ ROWS = [
     ("many_producers", "ns_per_task", "4 producers at once, then join", "ns/task"),
     ("memory", "bytes_per_task", "memory per queued task, 1,000,000 waiting", "bytes"),
     ("task_options", "ns_per_task", "7. throughput, task options off vs absent", "ns/task"),
+    ("idle_cpu", "idle_cpu_percent", "8. CPU while idle, % of one core", "%"),
 ]
 
 PEER_ORDER = ["taskqueue", "naive", "asio", "tbb", "caf_actor_pool", "moodycamel",
@@ -176,6 +177,14 @@ def target_rows(run):
                 continue
             verdict = "holds" if ours <= limit else f"fails by {(ours / limit - 1) * 100:.0f}%"
             rows.append((label, workers, f"{fmt(ours)} ns", verdict))
+
+    # An idle queue costs ~0 CPU: no spin that never stops.
+    for workers in run.worker_counts("idle_cpu"):
+        ours = value("idle_cpu", OURS, workers, "idle_cpu_percent")
+        if ours is None:
+            continue
+        verdict = "holds" if ours <= 1.0 else f"fails by {(ours - 1.0):.1f} points"
+        rows.append(("idle CPU ≤ 1% of a core", workers, f"{fmt(ours)} %", verdict))
 
     def relative(label, scenario, counter, baseline, limit):
         for workers in run.worker_counts(scenario):

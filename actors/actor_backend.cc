@@ -295,11 +295,24 @@ bool ActorBackend::AwaitEpoch(uint64_t epoch,
   if (stopped_.load(std::memory_order_acquire)) return true;
   // A join that the workers finish within microseconds is answered by
   // watching the counters: asking the supervisor costs two thread wake-ups
-  // more (its own, and this thread's when it answers).
-  Clock::time_point spin_until = Clock::now() + kJoinSpin;
-  if (deadline) spin_until = std::min(spin_until, *deadline);
-  if (SpinUntil([this] { return AllSettled(); }, spin_until)) return true;
-  return AskSupervisorToJoin(epoch, deadline);
+  // more (its own, and this thread's when it answers). That pays only while
+  // the actors are awake, as they are right after a join. After an idle
+  // gap the supervisor and a worker must be woken first, which takes longer
+  // than the spin, and on a small machine the spinning thread holds the
+  // very core they are woken onto (perf sched): there a spin only delays.
+  Clock::time_point now = Clock::now();
+  Clock::time_point last_end(
+      Clock::duration(last_join_end_.load(std::memory_order_relaxed)));
+  bool answered = false;
+  if (now - last_end < kJoinSpinWindow) {
+    Clock::time_point spin_until = now + kJoinSpin;
+    if (deadline) spin_until = std::min(spin_until, *deadline);
+    answered = SpinUntil([this] { return AllSettled(); }, spin_until);
+  }
+  if (!answered) answered = AskSupervisorToJoin(epoch, deadline);
+  last_join_end_.store(Clock::now().time_since_epoch().count(),
+                       std::memory_order_relaxed);
+  return answered;
 }
 
 bool ActorBackend::AskSupervisorToJoin(

@@ -106,8 +106,12 @@ class ActorBackend {
   // Every task added so far has ended and had its callbacks run.
   bool AllSettled() const;
   // How long a join watches the counters before it asks the supervisor:
-  // about one round trip through two idle actors on a 2-core machine.
+  // about one round trip through two awake actors on a 2-core machine.
   static constexpr Clock::duration kJoinSpin = std::chrono::microseconds(50);
+  // A join watches only within this long of the previous join's end. See
+  // AwaitEpoch.
+  static constexpr Clock::duration kJoinSpinWindow =
+      std::chrono::milliseconds(1);
   // Sends `message...` plus a reply to the supervisor and waits for it.
   // Returns false, having waited for nothing, once the supervisor is gone.
   template <class Result, class... Ts>
@@ -134,6 +138,8 @@ class ActorBackend {
   caf::actor supervisor_;
   std::shared_ptr<Link> link_;
   std::atomic<uint64_t> next_join_{1};
+  // When the latest join returned, as Clock::time_point's count.
+  std::atomic<Clock::rep> last_join_end_{0};
   // Shutdown has begun: pause, resume and clear do nothing from then on.
   std::atomic<bool> closing_{false};
   // Shutdown has stopped the actors.

@@ -59,8 +59,12 @@ struct SchedulerOptions {
   // OverflowPolicy::kDropOldest's bound (QueueOptions::max_queued); 0: the
   // scheduler drops nothing.
   size_t drop_oldest_beyond = 0;
-  // The most tasks in one batch.
-  size_t max_batch = 128;
+  // The most tasks in one batch. Each batch costs a message to its endpoint
+  // and a report back, i.e. wake-ups on both sides: with no-op tasks on
+  // one worker, 1024 instead of 128 cut the cost per task by about a third
+  // (interleaved runs). Larger batches strand nothing: an idle endpoint
+  // takes over what a busy one has not claimed.
+  size_t max_batch = 1024;
   // Seeds the jitter of retry backoffs.
   uint32_t seed = 1;
 };

@@ -361,17 +361,19 @@ TEST_F(SchedulerTest, HandsOutTasksInFifoOrderOverAllEndpoints) {
 
 TEST_F(SchedulerTest, KeepsAtMostCreditBatchesPerEndpointInFlight) {
   Ready(0, /*credit=*/3);
-  for (uint64_t id = 1; id <= 1000; ++id) Push(id);
+  const size_t max_batch = SchedulerOptions().max_batch;
+  const uint64_t tasks = 4 * max_batch;
+  for (uint64_t id = 1; id <= tasks; ++id) Push(id);
   Arrive();
   EXPECT_EQ(Received(0), 3u);
   EXPECT_EQ(scheduler().batches_in_flight(0), 3u);
-  EXPECT_EQ(endpoints_[0].received[0]->size(), 128u);  // max_batch.
+  EXPECT_EQ(endpoints_[0].received[0]->size(), max_batch);
   // Each report makes room for one more batch, never more than three.
   RunTasks(0);
   ASSERT_TRUE(ReportDone(0));
   EXPECT_EQ(scheduler().batches_in_flight(0), 3u);
   RunDry(0);
-  EXPECT_EQ(ran_.size(), 1000u);
+  EXPECT_EQ(ran_.size(), tasks);
   EXPECT_EQ(scheduler().queued(), 0u);
   EXPECT_EQ(scheduler().batches_in_flight(0), 0u);
 }

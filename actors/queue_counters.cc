@@ -125,13 +125,6 @@ uint64_t QueueCounters::failed() const {
   return failed;
 }
 
-uint64_t QueueCounters::ended() const {
-  uint64_t ended = failed() + Load(cancelled_) + Load(dropped_) +
-                   Load(coalesced_) + Load(expired_);
-  for (int i = 0; i < num_workers_; ++i) ended += Load(workers_[i].completed);
-  return ended;
-}
-
 uint64_t QueueCounters::settled() const {
   uint64_t settled = Load(settled_elsewhere_);
   for (int i = 0; i < num_workers_; ++i) settled += Load(workers_[i].settled);

@@ -76,8 +76,6 @@ class QueueCounters {
 
   // Tasks failed for good so far (for JoinResult).
   uint64_t failed() const;
-  // Tasks ended so far, however they ended. Thread-safe, non-blocking.
-  uint64_t ended() const;
   // Tasks ended so far whose callbacks (on_error, observer hooks) have all
   // run; every effect of such a task happens before this count is read.
   // Read before `inbox.submitted()`, settled() >= submitted() means that

@@ -25,6 +25,7 @@
 #include <utility>
 
 #include "absl/functional/any_invocable.h"
+#include "taskqueue/remote_call.h"
 #include "taskqueue/task.h"
 #include "taskqueue/task_options.h"
 #include "taskqueue/task_state.h"
@@ -74,6 +75,9 @@ struct TaskControl {
   std::exception_ptr last_failure;
 
   std::weak_ptr<QueueLink> queue;
+  // Set for a named task (named_task.h): what a worker node is sent. Null
+  // for a closure, which only this process's workers can run.
+  std::unique_ptr<RemoteCall> remote;
 
   // Owners: ControlRef.
   std::atomic<int> refs{1};

@@ -84,6 +84,7 @@
 
 #include "taskqueue/errors.h"
 #include "taskqueue/join_result.h"
+#include "taskqueue/named_task_fwd.h"
 #include "taskqueue/queue_options.h"
 #include "taskqueue/saturating_time.h"
 #include "taskqueue/stats.h"
@@ -124,8 +125,10 @@ class TaskQueue {
   // when a bounded queue is full (QueueOptions::overflow); with kBlock it
   // blocks while the queue is full.
   template <class F, class... Args>
-  requires(!std::is_same_v<std::decay_t<F>, TaskOptions>) void add_task(
-      F&& f, Args&&... args) {
+  requires(
+      !std::is_same_v<std::decay_t<F>, TaskOptions> &&
+      !internal::kIsNamedTask<std::decay_t<F>>) void add_task(F&& f,
+                                                              Args&&... args) {
     Enqueue(internal::MakePlainAttempt(std::forward<F>(f),
                                        std::forward<Args>(args)...));
   }
@@ -133,7 +136,8 @@ class TaskQueue {
   // Like `add_task(f, args...)`, with `options` (task_options.h), and a handle
   // to cancel the task. Also throws std::invalid_argument for invalid options.
   template <class F, class... Args>
-  TaskHandle add_task(TaskOptions options, F&& f, Args&&... args) {
+  requires(!internal::kIsNamedTask<std::decay_t<F>>) TaskHandle
+      add_task(TaskOptions options, F&& f, Args&&... args) {
     auto control = NewControl(std::move(options));
     internal::Attempt first = internal::MakeAttempts(
         control->options.max_attempts, &control->make_attempt,
@@ -147,7 +151,8 @@ class TaskQueue {
   // the exception f threw on its last attempt (which then goes to the future,
   // not to on_error), or a TaskNotRunError if it never ran (errors.h).
   template <class F, class... Args>
-  requires(!std::is_same_v<std::decay_t<F>, TaskOptions>)
+  requires(!std::is_same_v<std::decay_t<F>, TaskOptions> &&
+           !internal::kIsNamedTask<std::decay_t<F>>)
       TaskFuture<internal::TaskResult<F, Args...>> submit(F&& f,
                                                           Args&&... args) {
     return submit(TaskOptions(), std::forward<F>(f),
@@ -155,8 +160,10 @@ class TaskQueue {
   }
 
   template <class F, class... Args>
-  TaskFuture<internal::TaskResult<F, Args...>> submit(TaskOptions options,
-                                                      F&& f, Args&&... args) {
+  requires(!internal::kIsNamedTask<std::decay_t<F>>)
+      TaskFuture<internal::TaskResult<F, Args...>> submit(TaskOptions options,
+                                                          F&& f,
+                                                          Args&&... args) {
     // First, so that a call that does not fit says so before anything else.
     internal::CheckInvocable<F, Args...>();
     using R = internal::TaskResult<F, Args...>;
@@ -172,6 +179,38 @@ class TaskQueue {
         std::forward<F>(f), std::forward<Args>(args)...);
     EnqueueControlled(control, std::move(first));
     return TaskFuture<R>(std::move(future), TaskHandle(std::move(control)));
+  }
+
+  // Named tasks (named_task.h): the same four calls, for a task that any
+  // worker may run, a worker node in another process too. `args` are
+  // converted to the function's parameter types here; a mismatch fails to
+  // compile. Also throws WireFormatError when an argument cannot be encoded.
+  template <auto Fn, class... Args>
+  void add_task(const NamedTask<Fn>& task, Args&&... args) {
+    add_task(TaskOptions(), task, std::forward<Args>(args)...);
+  }
+  template <auto Fn, class... Args>
+  TaskHandle add_task(TaskOptions options, const NamedTask<Fn>& task,
+                      Args&&... args) {
+    return AddNamed(std::move(options), task,
+                    std::shared_ptr<std::promise<void>>(),
+                    std::forward<Args>(args)...);
+  }
+  template <auto Fn, class... Args>
+  TaskFuture<typename NamedTask<Fn>::Result> submit(const NamedTask<Fn>& task,
+                                                    Args&&... args) {
+    return submit(TaskOptions(), task, std::forward<Args>(args)...);
+  }
+  template <auto Fn, class... Args>
+  TaskFuture<typename NamedTask<Fn>::Result> submit(TaskOptions options,
+                                                    const NamedTask<Fn>& task,
+                                                    Args&&... args) {
+    using R = typename NamedTask<Fn>::Result;
+    auto promise = std::make_shared<std::promise<R>>();
+    std::future<R> future = promise->get_future();
+    TaskHandle handle = AddNamed(std::move(options), task, std::move(promise),
+                                 std::forward<Args>(args)...);
+    return TaskFuture<R>(std::move(future), std::move(handle));
   }
 
   // Blocks until every task added before this call began (by any thread) has
@@ -260,6 +299,38 @@ class TaskQueue {
   // Validates `options` (std::invalid_argument) and links the task to this
   // queue.
   internal::ControlRef NewControl(TaskOptions options);
+
+  // Queues a named task whose future, if any, is `promise`.
+  template <auto Fn, class R, class... Args>
+  TaskHandle AddNamed(TaskOptions options, const NamedTask<Fn>& task,
+                      std::shared_ptr<std::promise<R>> promise,
+                      Args&&... args) {
+    using Arguments = typename NamedTask<Fn>::Arguments;
+    static_assert(std::is_constructible_v<Arguments, Args&&...>,
+                  "taskqueue: these arguments do not convert to the named "
+                  "task's parameters");
+    Arguments arguments(std::forward<Args>(args)...);
+    auto control = NewControl(std::move(options));
+    control->remote = internal::MakeRemoteCall(task, arguments, promise);
+    if (promise) {
+      control->fail_future = [promise](std::exception_ptr error) {
+        promise->set_exception(std::move(error));
+      };
+    }
+    internal::Attempt first;
+    if (promise) {
+      first = internal::MakeAttempts(
+          control->options.max_attempts, &control->make_attempt, promise,
+          std::stop_token(), task, std::move(arguments));
+    } else {
+      first = internal::MakeAttempts(
+          control->options.max_attempts, &control->make_attempt,
+          internal::DiscardResult{}, std::stop_token(), task,
+          std::move(arguments));
+    }
+    EnqueueControlled(control, std::move(first));
+    return TaskHandle(std::move(control));
+  }
   void EnqueueControlled(internal::ControlRef control, internal::Attempt first);
 
   std::unique_ptr<internal::ActorBackend> backend_;

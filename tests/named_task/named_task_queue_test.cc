@@ -1,0 +1,81 @@
+// Named tasks on a local queue: they mix with closures, return results
+// through futures, retry and fail like any other task.
+#include <atomic>
+#include <bit>
+#include <cstdint>
+#include <limits>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "taskqueue/named_task.h"
+#include "taskqueue/taskqueue.h"
+
+namespace {
+
+std::atomic<int64_t> total{0};
+std::atomic<int> flaky_calls{0};
+
+void AddToTotal(int64_t x) { total.fetch_add(x); }
+std::string Greet(std::string name) { return "hello " + name; }
+double Identity(double x) { return x; }
+int32_t FailTwice() {
+  if (flaky_calls.fetch_add(1) < 2) throw std::runtime_error("not yet");
+  return 42;
+}
+
+constexpr taskqueue::NamedTask<&AddToTotal> kAddToTotal{"test.add"};
+constexpr taskqueue::NamedTask<&Greet> kGreet{"test.greet"};
+constexpr taskqueue::NamedTask<&Identity> kIdentity{"test.identity"};
+constexpr taskqueue::NamedTask<&FailTwice> kFailTwice{"test.fail_twice"};
+
+TEST(NamedTaskQueueTest, MixWithClosuresAndCountEveryTask) {
+  total = 0;
+  std::atomic<int64_t> closures{0};
+  {
+    taskqueue::TaskQueue q(3);
+    for (int i = 1; i <= 1000; ++i) {
+      q.add_task(kAddToTotal, i);  // int converts to int64_t.
+      q.add_task([&closures, i] { closures.fetch_add(i); });
+    }
+    q.join();
+    EXPECT_EQ(total.load(), 500500);
+    EXPECT_EQ(closures.load(), 500500);
+    EXPECT_EQ(q.stats().completed, 2000u);
+  }
+}
+
+TEST(NamedTaskQueueTest, SubmitReturnsTheResult) {
+  taskqueue::TaskQueue q(2);
+  taskqueue::TaskFuture<std::string> greeting = q.submit(kGreet, "queue");
+  EXPECT_EQ(greeting.get(), "hello queue");
+  double nan = std::bit_cast<double>(uint64_t{0x7ff8000000000123});
+  EXPECT_EQ(std::bit_cast<uint64_t>(q.submit(kIdentity, nan).get()),
+            std::bit_cast<uint64_t>(nan));
+}
+
+TEST(NamedTaskQueueTest, OptionsApply) {
+  flaky_calls = 0;
+  taskqueue::TaskQueue q(1);
+  taskqueue::TaskFuture<int32_t> f =
+      q.submit({.name = "flaky",
+                .max_attempts = 3,
+                .backoff = {.initial_delay = std::chrono::milliseconds(1)}},
+               kFailTwice);
+  EXPECT_EQ(f.get(), 42);
+  EXPECT_EQ(flaky_calls.load(), 3);
+
+  flaky_calls = 0;
+  taskqueue::TaskFuture<int32_t> g = q.submit(kFailTwice);
+  EXPECT_THROW(g.get(), std::runtime_error);
+
+  q.pause();
+  taskqueue::TaskHandle handle = q.add_task({}, kAddToTotal, 1);
+  EXPECT_EQ(handle.cancel(), taskqueue::CancelResult::kCancelled);
+  EXPECT_EQ(handle.state(), taskqueue::TaskState::kCancelled);
+  q.resume();
+  q.join();
+}
+
+}  // namespace

@@ -19,6 +19,10 @@ struct QueuedTask {
 
   int priority() const { return control ? control->options.priority : 0; }
 
+  // Whether a remote endpoint can run it: a named task, which has a wire
+  // form. A closure runs only in this process.
+  bool portable() const { return control && control->remote != nullptr; }
+
   // Whether something other than an endpoint already ended the task (cancelled,
   // coalesced...): it must not run, only be taken out.
   bool ended_unrun() const {

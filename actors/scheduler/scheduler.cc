@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <exception>
+#include <iterator>
 #include <stdexcept>
 #include <utility>
 
@@ -33,12 +34,14 @@ Scheduler::Scheduler(SchedulerOptions options, TaskLifecycle& lifecycle)
 
 // --- Events. ---
 
-void Scheduler::EndpointReady(EndpointId id, size_t credit) {
+void Scheduler::EndpointReady(EndpointId id, size_t credit, EndpointKind kind) {
   ABSL_HARDENING_ASSERT(id >= 0 && credit >= 1);
   if (endpoints_.size() <= static_cast<size_t>(id)) endpoints_.resize(id + 1);
   Endpoint& e = endpoints_[id];
   ABSL_HARDENING_ASSERT(e.batches.empty());
   e.live = true;
+  e.kind = kind;
+  remote_endpoints_ = remote_endpoints_ || kind == EndpointKind::kRemote;
   e.credit = credit;
   Advance();
 }
@@ -199,23 +202,32 @@ void Scheduler::ForgetJoin(JoinId id) { joins_.Forget(id); }
 void Scheduler::EndpointLost(EndpointId id, TimePoint now) {
   if (id < 0 || static_cast<size_t>(id) >= endpoints_.size()) return;
   Endpoint& e = endpoints_[id];
-  std::deque<QueuedTask> unclaimed;
+  std::deque<QueuedTask> again;
   for (const TaskBatchPtr& batch : e.batches) {
     size_t claimed = batch->claimed();
     size_t finished = std::min(batch->finished(), claimed);
+    std::deque<QueuedTask> unclaimed;
     batch->ReclaimInto(unclaimed);
     for (size_t i = 0; i < claimed; ++i) {
+      QueuedTask& task = batch->at(i);
       if (i < finished) {
-        AttemptOver(batch->at(i));
+        AttemptOver(task);
+      } else if (task.control &&
+                 task.control->state.load(std::memory_order_acquire) ==
+                     TaskState::kQueued) {
+        // Claimed and never started (a remote endpoint claims what it
+        // sends ahead): not an attempt, it runs elsewhere.
+        again.push_back(std::move(task));
       } else {
-        AttemptLost(batch->at(i), now);
+        AttemptLost(task, now);
       }
     }
+    std::move(unclaimed.begin(), unclaimed.end(), std::back_inserter(again));
   }
   e.batches.clear();
   e.live = false;
   e.credit = 0;
-  ReturnToWaiting(unclaimed);
+  ReturnToWaiting(again);
   Advance();
 }
 
@@ -342,14 +354,21 @@ void Scheduler::ReturnToWaiting(std::deque<QueuedTask>& tasks) {
 // are left alone: taking them back would only move them to the next
 // endpoint.
 bool Scheduler::ReclaimForIdleEndpoint(uint64_t sent_before) {
-  bool any_idle = std::any_of(
-      endpoints_.begin(), endpoints_.end(),
-      [](const Endpoint& e) { return e.live && e.batches.empty(); });
-  if (!any_idle) return false;
+  auto idle = [this](EndpointKind kind) {
+    return std::any_of(endpoints_.begin(), endpoints_.end(),
+                       [kind](const Endpoint& e) {
+                         return e.live && e.kind == kind && e.batches.empty();
+                       });
+  };
+  bool local_idle = idle(EndpointKind::kLocal);
+  // An idle remote endpoint could take only portable tasks: taking back
+  // closures for it would only shuffle them.
+  if (!local_idle && !idle(EndpointKind::kRemote)) return false;
   std::vector<TaskBatch*> batches;
   for (Endpoint& e : endpoints_) {
     for (TaskBatchPtr& batch : e.batches) {
-      if (batch->sequence() < sent_before && batch->HasUnclaimed()) {
+      if (batch->sequence() < sent_before && batch->HasUnclaimed() &&
+          (local_idle || batch->HasUnclaimedPortable())) {
         batches.push_back(batch.get());
       }
     }
@@ -440,10 +459,11 @@ size_t Scheduler::MaxBatchesPerEndpoint(const Endpoint& e) const {
   return priorities_used_ ? std::min<size_t>(1, e.credit) : e.credit;
 }
 
-Scheduler::Endpoint* Scheduler::LeastLoadedEndpoint() {
+Scheduler::Endpoint* Scheduler::LeastLoadedEndpoint(bool portable_waiting) {
   Endpoint* best = nullptr;
   for (Endpoint& e : endpoints_) {
     if (!e.live || e.batches.size() >= MaxBatchesPerEndpoint(e)) continue;
+    if (e.kind == EndpointKind::kRemote && !portable_waiting) continue;
     if (best == nullptr || e.batches.size() < best->batches.size()) best = &e;
   }
   return best;
@@ -464,15 +484,22 @@ void Scheduler::Dispatch() {
   const uint64_t first_sent_now = batches_sent_;
   for (;;) {
     if (waiting_.empty() && !ReclaimForIdleEndpoint(first_sent_now)) return;
-    Endpoint* e = LeastLoadedEndpoint();
+    size_t portable = remote_endpoints_ ? waiting_.portable() : 0;
+    Endpoint* e = LeastLoadedEndpoint(portable > 0);
     if (e == nullptr) return;
     // Spread what waits over the free batch slots, so one endpoint does not
     // take it all while the others idle.
     size_t n = std::clamp(waiting_.size() / FreeBatchSlots(), size_t{1},
                           options_.max_batch);
     std::vector<QueuedTask> tasks;
-    tasks.reserve(n);
-    waiting_.TakeFront(n, tasks);
+    if (e->kind == EndpointKind::kRemote) {
+      n = std::min(n, portable);
+      tasks.reserve(n);
+      waiting_.TakeFrontPortable(n, tasks);
+    } else {
+      tasks.reserve(n);
+      waiting_.TakeFront(n, tasks);
+    }
     auto batch = std::make_shared<TaskBatch>(std::move(tasks), batches_sent_++);
     e->batches.push_back(batch);
     commands_.push_back(SendBatch{

@@ -23,6 +23,10 @@
 // with how many it claimed (BatchDone), in the order sent. A failed attempt
 // with attempts left comes back as RetryArrived before its batch's BatchDone.
 //
+// A remote endpoint (a worker node's slot, in another process) runs only
+// portable tasks, named tasks with a wire form (QueuedTask::portable); a
+// local one runs anything. Both take tasks in the same order.
+//
 // Time. Events that depend on time take `now`; the scheduler asks to be woken
 // with ArmTimer and is told TimerFired. TimePoint::max() means never.
 //
@@ -53,6 +57,8 @@
 namespace taskqueue::internal {
 
 using EndpointId = int32_t;
+
+enum class EndpointKind { kLocal, kRemote };
 using TaskBatchPtr = std::shared_ptr<TaskBatch>;
 
 struct SchedulerOptions {
@@ -103,8 +109,9 @@ class Scheduler {
   // --- Events. Each may append commands. ---
 
   // Endpoint `id` takes up to `credit` batches at a time (>= 1). Also after
-  // EndpointLost, for its replacement.
-  void EndpointReady(EndpointId id, size_t credit);
+  // EndpointLost, for its replacement, which may be of another kind.
+  void EndpointReady(EndpointId id, size_t credit,
+                     EndpointKind kind = EndpointKind::kLocal);
   // Tasks added by producers, in the order added. Moves them out of `tasks`.
   void TasksArrived(std::vector<QueuedTask>& tasks, TimePoint now);
   // Endpoint `id` is done with its oldest batch, number `sequence`, having
@@ -134,9 +141,10 @@ class Scheduler {
   void Join(JoinId id, uint64_t epoch);
   // Join `id` stopped waiting (join_for timed out).
   void ForgetJoin(JoinId id);
-  // Endpoint `id` died: the tasks it finished count, the attempt it was in
-  // is lost (retried or failed, per the task's options), the rest is handed
-  // out again. It gets no batch until EndpointReady(id) again.
+  // Endpoint `id` died: the tasks it finished count, an attempt it had
+  // started and not finished is lost (retried or failed, per the task's
+  // options), and the rest, claimed and not started included, is handed out
+  // again. It gets no batch until EndpointReady(id) again.
   void EndpointLost(EndpointId id, TimePoint now);
 
   // The commands produced so far, in order. The driver executes and clears
@@ -152,6 +160,12 @@ class Scheduler {
   size_t waiting() const { return waiting_.size(); }
   // The highest priority among them; only when waiting() > 0.
   int top_waiting_priority() const { return waiting_.TopPriority(); }
+  // Of them, those a remote endpoint can run, and their highest priority
+  // (only when there are some).
+  size_t waiting_portable() const { return waiting_.portable(); }
+  int top_waiting_portable_priority() const {
+    return waiting_.TopPortablePriority();
+  }
   // Entries kept for tasks that may still change (none once all ended).
   size_t deadlines_tracked() const { return deadlines_.size(); }
   size_t keys_tracked() const { return keys_.size(); }
@@ -162,6 +176,7 @@ class Scheduler {
  private:
   struct Endpoint {
     bool live = false;
+    EndpointKind kind = EndpointKind::kLocal;
     size_t credit = 0;
     // Sent and not yet reported done, oldest first: an endpoint finishes its
     // batches in the order they were sent.
@@ -199,7 +214,9 @@ class Scheduler {
   void Advance();
   void Dispatch();
   size_t MaxBatchesPerEndpoint(const Endpoint& e) const;
-  Endpoint* LeastLoadedEndpoint();
+  // Among the endpoints with a free batch slot, remote ones only when
+  // `portable_waiting`.
+  Endpoint* LeastLoadedEndpoint(bool portable_waiting);
   size_t FreeBatchSlots() const;
   void ArmNextTimer();
 
@@ -215,6 +232,9 @@ class Scheduler {
   // Whether any task so far had a priority other than 0: only then can a
   // newcomer outrank a task already handed out.
   bool priorities_used_ = false;
+  // Whether any endpoint so far was remote: only then is counting the
+  // portable tasks that wait worth it.
+  bool remote_endpoints_ = false;
   bool paused_ = false;
   bool closing_ = false;
   // When the earliest ArmTimer not yet followed by TimerFired is due.

@@ -108,9 +108,19 @@ class TaskBatch {
     }
   }
 
+  // Scheduler: whether a Reclaim now would take back a portable task.
+  bool HasUnclaimedPortable() const {
+    for (size_t i = next_.load(std::memory_order_relaxed); i < tasks_.size();
+         ++i) {
+      if (tasks_[i].portable()) return true;
+    }
+    return false;
+  }
+
   // Scheduler, once the endpoint is done with the batch: the task at `i`
-  // (its closure is gone; its epoch and control remain).
+  // (its closure is gone if it ran; its epoch and control remain).
   const QueuedTask& at(size_t i) const { return tasks_[i]; }
+  QueuedTask& at(size_t i) { return tasks_[i]; }
 
   size_t size() const { return tasks_.size(); }
   // Batches are numbered in the order they were handed out.

@@ -77,6 +77,9 @@ struct Config {
   size_t credit = 2;
   size_t drop_bound = 0;  // 0: unbounded.
   size_t max_batch = 4;
+  // The last this many endpoints are remote: they may be sent named tasks
+  // only (one task in four is named).
+  int remote_endpoints = 0;
   // A deliberate bug, to show that the checks can fail: the driver runs a
   // claimed task a second time.
   bool inject_double_run = false;
@@ -329,6 +332,7 @@ class Simulation : public LifecycleSink {
       if (o.max_attempts > 1) {
         control->make_attempt = [] { return Attempt([] {}); };
       }
+      if (ev.b % 4 == 1) control->remote = std::make_unique<RemoteCall>();
       info.priority = o.priority;
       info.control = control;
       arrivals.push_back({[] {}, epoch_, std::move(control)});
@@ -357,8 +361,13 @@ class Simulation : public LifecycleSink {
     TaskControl* control = task->control.get();
     int priority = control ? control->options.priority : 0;
     bool started = lifecycle_.Start(control, static_cast<int>(e), Now());
-    if (started && scheduler_.waiting() > 0 &&
-        scheduler_.top_waiting_priority() > priority) {
+    // A remote endpoint is measured against the tasks it could have run.
+    bool remote = IsRemote(e);
+    if (started &&
+        (remote ? scheduler_.waiting_portable() > 0
+                : scheduler_.waiting() > 0) &&
+        (remote ? scheduler_.top_waiting_portable_priority()
+                : scheduler_.top_waiting_priority()) > priority) {
       Fail("a task of priority %d started while one of priority %d waits",
            priority, scheduler_.top_waiting_priority());
     }
@@ -434,9 +443,15 @@ class Simulation : public LifecycleSink {
     scheduler_.EndpointLost(static_cast<EndpointId>(e), Now());
   }
 
+  bool IsRemote(size_t e) const {
+    return static_cast<int>(e) >= config_.endpoints - config_.remote_endpoints;
+  }
+
   void Revive(size_t e) {
     endpoints_[e].live = true;
-    scheduler_.EndpointReady(static_cast<EndpointId>(e), config_.credit);
+    scheduler_.EndpointReady(
+        static_cast<EndpointId>(e), config_.credit,
+        IsRemote(e) ? EndpointKind::kRemote : EndpointKind::kLocal);
     Execute();
   }
 
@@ -453,6 +468,13 @@ class Simulation : public LifecycleSink {
     SimEndpoint& ep = endpoints_.at(c.endpoint);
     if (!ep.live) Fail("a batch went to dead endpoint %d", c.endpoint);
     if (scheduler_.paused()) Fail("a batch was sent while paused");
+    if (IsRemote(c.endpoint)) {
+      for (size_t i = 0; i < c.batch->size(); ++i) {
+        if (!c.batch->at(i).portable()) {
+          Fail("a closure went to remote endpoint %d", c.endpoint);
+        }
+      }
+    }
     ep.batches.push_back(std::move(c.batch));
   }
   void Handle(AnswerJoin& c) {
@@ -649,6 +671,7 @@ std::vector<Config> Shapes() {
       {.endpoints = 2, .credit = 2, .max_batch = 4},
       {.endpoints = 3, .credit = 2, .drop_bound = 5, .max_batch = 3},
       {.endpoints = 4, .credit = 3, .max_batch = 128},
+      {.endpoints = 3, .credit = 2, .max_batch = 4, .remote_endpoints = 2},
   };
 }
 

@@ -118,6 +118,13 @@ class SchedulerTest : public ::testing::Test {
     return control;
   }
 
+  // Like Push, for a named task, which remote endpoints can run.
+  ControlRef PushNamed(uint64_t id, TaskOptions options = {}) {
+    ControlRef control = Push(id, std::move(options));
+    control->remote = std::make_unique<RemoteCall>();
+    return control;
+  }
+
   // Queues a plain add_task (no control block) that records `id`.
   void PushPlain(uint64_t id) {
     arrivals_.push_back(QueuedTask{AttemptOf(id), epoch_, ControlRef()});
@@ -164,8 +171,9 @@ class SchedulerTest : public ::testing::Test {
     commands.clear();
   }
 
-  void Ready(EndpointId id, size_t credit = 2) {
-    scheduler().EndpointReady(id, credit);
+  void Ready(EndpointId id, size_t credit = 2,
+             EndpointKind kind = EndpointKind::kLocal) {
+    scheduler().EndpointReady(id, credit, kind);
     Execute();
   }
 
@@ -616,6 +624,76 @@ TEST_F(SchedulerTest, DeadEndpointsClaimedTaskIsRetriedWhenItHasAttemptsLeft) {
   EXPECT_THAT(ran_, ElementsAre(2, 1));
   EXPECT_EQ(State(1), TaskState::kCompleted);
   EXPECT_EQ(controls_[1]->attempts.load(), 2);
+  EXPECT_TRUE(Answered(join));
+}
+
+// --- Remote endpoints. ---
+
+// The ids of the tasks of `batch`, in order.
+std::vector<uint64_t> IdsOf(const TaskBatch& batch) {
+  std::vector<uint64_t> ids;
+  for (size_t i = 0; i < batch.size(); ++i) {
+    ids.push_back(batch.at(i).control ? batch.at(i).control->id : 0);
+  }
+  return ids;
+}
+
+TEST_F(SchedulerTest, RemoteEndpointGetsOnlyNamedTasksInOrder) {
+  Ready(0, 1, EndpointKind::kRemote);
+  Push(1);
+  PushNamed(2);
+  PushPlain(3);
+  PushNamed(4);
+  Arrive();
+  ASSERT_EQ(Received(0), 1u);
+  EXPECT_THAT(IdsOf(*Front(0)), ElementsAre(2, 4));
+  // The closures wait for a local endpoint, in their order.
+  EXPECT_EQ(scheduler().waiting(), 2u);
+  Ready(1, 1);
+  ASSERT_EQ(Received(1), 1u);
+  EXPECT_THAT(IdsOf(*Front(1)), ElementsAre(1, 0));
+  RunDry(0);
+  RunDry(1);
+  EXPECT_THAT(ran_, ElementsAre(2, 4, 1, 3));
+}
+
+TEST_F(SchedulerTest, IdleRemoteEndpointTakesOverOnlyNamedTasks) {
+  Ready(0, 1);
+  for (uint64_t id = 1; id <= 4; ++id) Push(id);
+  PushNamed(5);
+  Arrive();
+  ASSERT_EQ(Received(0), 1u);
+  QueuedTask* running = StartNext(0);  // Endpoint 0 is busy with task 1.
+  ASSERT_NE(running, nullptr);
+  Ready(1, 1, EndpointKind::kRemote);
+  ASSERT_EQ(Received(1), 1u);
+  EXPECT_THAT(IdsOf(*Front(1)), ElementsAre(5));
+  RunDry(1);
+  // What the remote endpoint cannot run was handed back to endpoint 0.
+  EXPECT_EQ(scheduler().waiting(), 3u);
+  Finish(0, running);
+  RunDry(0);
+  EXPECT_THAT(ran_, UnorderedElementsAre(1, 2, 3, 4, 5));
+  EXPECT_EQ(scheduler().queued(), 0u);
+}
+
+TEST_F(SchedulerTest, DeadEndpointsClaimedButUnstartedTasksRunElsewhere) {
+  Ready(0, 1, EndpointKind::kRemote);
+  for (uint64_t id = 1; id <= 4; ++id) PushNamed(id);
+  Arrive();
+  JoinId join = Join(EndEpoch());
+  // A remote endpoint claims the tasks it sends ahead to its node; the node
+  // started task 1 and died before starting 2 and 3.
+  ASSERT_NE(StartNext(0), nullptr);
+  TaskBatchPtr batch = Front(0);
+  ASSERT_NE(batch->Claim(), nullptr);
+  ASSERT_NE(batch->Claim(), nullptr);
+  Lose(0);
+  EXPECT_EQ(State(1), TaskState::kFailed);  // Its attempt was lost.
+  for (uint64_t id = 2; id <= 4; ++id) EXPECT_EQ(State(id), TaskState::kQueued);
+  Ready(1, 1, EndpointKind::kRemote);
+  RunDry(1);
+  EXPECT_THAT(ran_, ElementsAre(2, 3, 4));
   EXPECT_TRUE(Answered(join));
 }
 

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <vector>
 
 #include "actors/scheduler/queued_task.h"
@@ -22,6 +23,13 @@ QueuedTask Task(uint64_t id, int priority = 0) {
   control->id = id;
   control->options.priority = priority;
   return QueuedTask{[] {}, 0, std::move(control)};
+}
+
+// A named task: one a remote endpoint can run.
+QueuedTask Portable(uint64_t id, int priority = 0) {
+  QueuedTask task = Task(id, priority);
+  task.control->remote = std::make_unique<RemoteCall>();
+  return task;
 }
 
 // The ids of `tasks`, in order; 0 for a plain task.
@@ -180,6 +188,56 @@ TEST(WaitingLanesTest, SizeEmptyAndTopPriority) {
   // The emptied lane no longer counts as the top.
   EXPECT_EQ(lanes.TopPriority(), -3);
   EXPECT_EQ(lanes.size(), 1);
+}
+
+TEST(WaitingLanesTest, TakeFrontPortableStepsOverClosuresKeepingTheirOrder) {
+  WaitingLanes lanes;
+  lanes.PushBack(Task(1));
+  lanes.PushBack(Portable(2));
+  lanes.PushBack(Task(3));
+  lanes.PushBack(Portable(4, 5));
+  lanes.PushBack(Portable(5));
+  lanes.PushBack(Task(6));
+  EXPECT_EQ(lanes.portable(), 3u);
+  std::vector<QueuedTask> out;
+  lanes.TakeFrontPortable(2, out);
+  EXPECT_THAT(Ids(out), ElementsAre(4, 2));
+  EXPECT_EQ(lanes.portable(), 1u);
+  EXPECT_EQ(lanes.size(), 4u);
+  EXPECT_THAT(Drain(lanes), ElementsAre(1, 3, 5, 6));
+  EXPECT_EQ(lanes.portable(), 0u);
+}
+
+TEST(WaitingLanesTest, TakeFrontPortableWithoutAnyTakesNothing) {
+  WaitingLanes lanes;
+  lanes.PushBack(Task(1));
+  lanes.PushBack(QueuedTask{[] {}, 0, ControlRef()});
+  std::vector<QueuedTask> out;
+  lanes.TakeFrontPortable(5, out);
+  EXPECT_THAT(out, IsEmpty());
+  EXPECT_THAT(Drain(lanes), ElementsAre(1, 0));
+}
+
+TEST(WaitingLanesTest, PortableCountFollowsEveryWayOut) {
+  WaitingLanes lanes;
+  for (uint64_t id = 1; id <= 6; ++id) {
+    lanes.PushBack(id % 2 == 0 ? Portable(id, static_cast<int>(id % 3))
+                               : Task(id));
+  }
+  EXPECT_EQ(lanes.portable(), 3u);
+  QueuedTask lowest;
+  ASSERT_TRUE(lanes.TakeOldestOfLowest(lowest));  // Task 1 or 3 or 6...
+  lanes.RemoveIf([](const QueuedTask& t) { return t.control->id == 4; },
+                 [](QueuedTask&&) {});
+  std::deque<QueuedTask> back;
+  back.push_back(Portable(7));
+  lanes.PushFrontInOrder(back);
+  size_t portable = 0;
+  std::vector<QueuedTask> out;
+  lanes.TakeFront(lanes.size(), out);
+  for (const QueuedTask& t : out) portable += t.portable();
+  EXPECT_EQ(portable + lowest.portable(), 3u);  // 2, 6 (or taken), 7.
+  EXPECT_EQ(lanes.portable(), 0u);
 }
 
 }  // namespace

@@ -41,6 +41,7 @@
 #include "taskqueue/named_task_errors.h"
 #include "taskqueue/named_task_fwd.h"
 #include "taskqueue/remote_call.h"
+#include "taskqueue/task.h"
 #include "taskqueue/wire_reader.h"
 #include "taskqueue/wire_type_name.h"
 #include "taskqueue/wire_writer.h"
@@ -168,24 +169,26 @@ class NamedTask {
 
 namespace internal {
 
-template <auto Fn, class Promise>
+template <auto Fn, class Sink>
 std::unique_ptr<RemoteCall> MakeRemoteCall(
     const NamedTask<Fn>& task, const typename NamedTask<Fn>::Arguments& args,
-    std::shared_ptr<Promise> promise) {
+    Sink sink) {
+  constexpr bool kDiscard = std::is_same_v<Sink, DiscardResult>;
   using Result = typename NamedTask<Fn>::Result;
   auto call = std::make_unique<RemoteCall>();
   call->name = task.name();
   call->types = &NamedTask<Fn>::types();
   call->arguments =
       std::apply([](const auto&... a) { return Encode(a...); }, args);
-  call->complete = [promise](std::string_view result) {
+  // Decoded also when discarded: bytes that do not fit fail the task.
+  call->complete = [sink = std::move(sink)](std::string_view result) {
     if constexpr (std::is_void_v<Result>) {
       Decode(result);
-      if (promise) promise->set_value();
+      if constexpr (!kDiscard) sink->set_value();
     } else {
       Result value{};
       Decode(result, value);
-      if (promise) promise->set_value(std::move(value));
+      if constexpr (!kDiscard) sink->set_value(std::move(value));
     }
   };
   return call;

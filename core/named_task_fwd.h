@@ -22,12 +22,12 @@ inline constexpr bool kIsNamedTask = false;
 template <auto Fn>
 inline constexpr bool kIsNamedTask<NamedTask<Fn>> = true;
 
-// A named task's remote form for a task whose future, if any, is `promise`
-// (null for add_task).
-template <auto Fn, class Promise>
+// A named task's remote form; its result goes to `sink`, DiscardResult or a
+// submit future's std::shared_ptr<std::promise<R>> (task.h).
+template <auto Fn, class Sink>
 std::unique_ptr<RemoteCall> MakeRemoteCall(
     const NamedTask<Fn>& task, const typename NamedTask<Fn>::Arguments& args,
-    std::shared_ptr<Promise> promise);
+    Sink sink);
 
 }  // namespace internal
 }  // namespace taskqueue

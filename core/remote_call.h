@@ -24,8 +24,6 @@ struct RemoteCall {
   // Decodes a result that a worker node sent into the task's future.
   // Throws WireFormatError when the bytes do not decode.
   absl::AnyInvocable<void(std::string_view result)> complete;
-
-  std::string signature() const { return std::string(name) + *types; }
 };
 
 }  // namespace taskqueue::internal

@@ -10,10 +10,9 @@
 //     return registry;
 //   }
 //
-// When a node connects, the two sides compare registries (Mismatches): a
-// task both know under different types refuses the node. Only tasks of the
-// queue's program that the node lacks are not an error; the queue does not
-// send those to that node.
+// When a node connects, the two sides are to compare registries
+// (Mismatches): a task both know under different types refuses the node.
+// A task only one side knows is no mismatch.
 //
 // Thread-safety: Add is not thread-safe; everything else is const and may
 // be called from any thread once the registry is built.

@@ -138,13 +138,9 @@ class TaskQueue {
   template <class F, class... Args>
   requires(!internal::kIsNamedTask<std::decay_t<F>>) TaskHandle
       add_task(TaskOptions options, F&& f, Args&&... args) {
-    auto control = NewControl(std::move(options));
-    internal::Attempt first = internal::MakeAttempts(
-        control->options.max_attempts, &control->make_attempt,
-        internal::DiscardResult{}, StopTokenFor<F, Args...>(*control),
-        std::forward<F>(f), std::forward<Args>(args)...);
-    EnqueueControlled(control, std::move(first));
-    return TaskHandle(std::move(control));
+    return AddControlled(NewControl(std::move(options)),
+                         internal::DiscardResult{}, std::forward<F>(f),
+                         std::forward<Args>(args)...);
   }
 
   // Like `add_task()`, but the returned future carries what f returns, or
@@ -167,18 +163,12 @@ class TaskQueue {
     // First, so that a call that does not fit says so before anything else.
     internal::CheckInvocable<F, Args...>();
     using R = internal::TaskResult<F, Args...>;
-    auto control = NewControl(std::move(options));
     auto promise = std::make_shared<std::promise<R>>();
     std::future<R> future = promise->get_future();
-    control->fail_future = [promise](std::exception_ptr error) {
-      promise->set_exception(std::move(error));
-    };
-    internal::Attempt first = internal::MakeAttempts(
-        control->options.max_attempts, &control->make_attempt,
-        std::move(promise), StopTokenFor<F, Args...>(*control),
-        std::forward<F>(f), std::forward<Args>(args)...);
-    EnqueueControlled(control, std::move(first));
-    return TaskFuture<R>(std::move(future), TaskHandle(std::move(control)));
+    TaskHandle handle =
+        AddControlled(NewControl(std::move(options)), std::move(promise),
+                      std::forward<F>(f), std::forward<Args>(args)...);
+    return TaskFuture<R>(std::move(future), std::move(handle));
   }
 
   // Named tasks (named_task.h): the same four calls, for a task that any
@@ -192,8 +182,7 @@ class TaskQueue {
   template <auto Fn, class... Args>
   TaskHandle add_task(TaskOptions options, const NamedTask<Fn>& task,
                       Args&&... args) {
-    return AddNamed(std::move(options), task,
-                    std::shared_ptr<std::promise<void>>(),
+    return AddNamed(std::move(options), task, internal::DiscardResult{},
                     std::forward<Args>(args)...);
   }
   template <auto Fn, class... Args>
@@ -300,36 +289,38 @@ class TaskQueue {
   // queue.
   internal::ControlRef NewControl(TaskOptions options);
 
-  // Queues a named task whose future, if any, is `promise`.
-  template <auto Fn, class R, class... Args>
-  TaskHandle AddNamed(TaskOptions options, const NamedTask<Fn>& task,
-                      std::shared_ptr<std::promise<R>> promise,
+  // Builds the attempts of f(args...) for `control`, with their result going
+  // to `sink` (internal::DiscardResult, or the submit future's promise), and
+  // queues the task.
+  template <class Sink, class F, class... Args>
+  TaskHandle AddControlled(internal::ControlRef control, Sink sink, F&& f,
+                           Args&&... args) {
+    if constexpr (!std::is_same_v<Sink, internal::DiscardResult>) {
+      control->fail_future = [sink](std::exception_ptr error) {
+        sink->set_exception(std::move(error));
+      };
+    }
+    internal::Attempt first = internal::MakeAttempts(
+        control->options.max_attempts, &control->make_attempt, std::move(sink),
+        StopTokenFor<F, Args...>(*control), std::forward<F>(f),
+        std::forward<Args>(args)...);
+    EnqueueControlled(control, std::move(first));
+    return TaskHandle(std::move(control));
+  }
+
+  // Like AddControlled, for a named task, which also gets its wire form.
+  template <auto Fn, class Sink, class... Args>
+  TaskHandle AddNamed(TaskOptions options, const NamedTask<Fn>& task, Sink sink,
                       Args&&... args) {
     using Arguments = typename NamedTask<Fn>::Arguments;
     static_assert(std::is_constructible_v<Arguments, Args&&...>,
                   "taskqueue: these arguments do not convert to the named "
                   "task's parameters");
     Arguments arguments(std::forward<Args>(args)...);
-    auto control = NewControl(std::move(options));
-    control->remote = internal::MakeRemoteCall(task, arguments, promise);
-    if (promise) {
-      control->fail_future = [promise](std::exception_ptr error) {
-        promise->set_exception(std::move(error));
-      };
-    }
-    internal::Attempt first;
-    if (promise) {
-      first = internal::MakeAttempts(
-          control->options.max_attempts, &control->make_attempt, promise,
-          std::stop_token(), task, std::move(arguments));
-    } else {
-      first = internal::MakeAttempts(
-          control->options.max_attempts, &control->make_attempt,
-          internal::DiscardResult{}, std::stop_token(), task,
-          std::move(arguments));
-    }
-    EnqueueControlled(control, std::move(first));
-    return TaskHandle(std::move(control));
+    internal::ControlRef control = NewControl(std::move(options));
+    control->remote = internal::MakeRemoteCall(task, arguments, sink);
+    return AddControlled(std::move(control), std::move(sink), task,
+                         std::move(arguments));
   }
   void EnqueueControlled(internal::ControlRef control, internal::Attempt first);
 

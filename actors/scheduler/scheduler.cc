@@ -212,11 +212,13 @@ void Scheduler::EndpointLost(EndpointId id, TimePoint now) {
       QueuedTask& task = batch->at(i);
       if (i < finished) {
         AttemptOver(task);
-      } else if (task.control &&
+      } else if (task.attempt && task.control &&
                  task.control->state.load(std::memory_order_acquire) ==
                      TaskState::kQueued) {
         // Claimed and never started (a remote endpoint claims what it
-        // sends ahead): not an attempt, it runs elsewhere.
+        // sends ahead): not an attempt, it runs elsewhere. An endpoint
+        // moves the attempt out only once it starts, so a task back in
+        // kQueued without it is a retry on its way (RetryArrived).
         again.push_back(std::move(task));
       } else {
         AttemptLost(task, now);

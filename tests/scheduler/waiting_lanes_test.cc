@@ -220,23 +220,30 @@ TEST(WaitingLanesTest, TakeFrontPortableWithoutAnyTakesNothing) {
 
 TEST(WaitingLanesTest, PortableCountFollowsEveryWayOut) {
   WaitingLanes lanes;
+  // Portable 2, 4, 6 at priorities 2, 1, 0; closures 1, 3, 5 at 0.
   for (uint64_t id = 1; id <= 6; ++id) {
     lanes.PushBack(id % 2 == 0 ? Portable(id, static_cast<int>(id % 3))
                                : Task(id));
   }
   EXPECT_EQ(lanes.portable(), 3u);
   QueuedTask lowest;
-  ASSERT_TRUE(lanes.TakeOldestOfLowest(lowest));  // Task 1 or 3 or 6...
+  ASSERT_TRUE(lanes.TakeOldestOfLowest(lowest));
+  EXPECT_EQ(lowest.control->id, 1u);
+  EXPECT_EQ(lanes.portable(), 3u);
   lanes.RemoveIf([](const QueuedTask& t) { return t.control->id == 4; },
                  [](QueuedTask&&) {});
+  EXPECT_EQ(lanes.portable(), 2u);
   std::deque<QueuedTask> back;
   back.push_back(Portable(7));
   lanes.PushFrontInOrder(back);
-  size_t portable = 0;
+  EXPECT_EQ(lanes.portable(), 3u);
+  EXPECT_EQ(lanes.TopPortablePriority(), 2);
   std::vector<QueuedTask> out;
-  lanes.TakeFront(lanes.size(), out);
-  for (const QueuedTask& t : out) portable += t.portable();
-  EXPECT_EQ(portable + lowest.portable(), 3u);  // 2, 6 (or taken), 7.
+  lanes.TakeFront(2, out);  // 2, then 7 at the front of priority 0.
+  EXPECT_THAT(Ids(out), ElementsAre(2, 7));
+  EXPECT_EQ(lanes.portable(), 1u);
+  EXPECT_EQ(lanes.TopPortablePriority(), 0);
+  EXPECT_THAT(Drain(lanes), ElementsAre(3, 5, 6));
   EXPECT_EQ(lanes.portable(), 0u);
 }
 

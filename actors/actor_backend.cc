@@ -2,13 +2,18 @@
 
 #include <algorithm>
 #include <chrono>
+#include <functional>
 #include <future>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <utility>
 
 #include "actors/message_handoff.h"
 #include "actors/messages.h"
+#include "actors/remote/connection_watch.h"
+#include "actors/remote/gateway_actor.h"
+#include "actors/remote/node_proxy_actor.h"
 #include "actors/spin_wait.h"
 #include "actors/supervisor_actor.h"
 #include "actors/worker_actor.h"
@@ -16,15 +21,25 @@
 #include "caf/actor_cast.hpp"
 #include "caf/atom.hpp"
 #include "caf/exit_reason.hpp"
+#include "caf/io/middleman.hpp"
 #include "caf/send.hpp"
 #include "caf/spawn_options.hpp"
 #include "taskqueue/errors.h"
+#include "taskqueue/named_task_errors.h"
+#include "taskqueue/task_registry.h"
 
 namespace taskqueue::internal {
 namespace {
 
-std::unique_ptr<caf::actor_system_config> MakeConfig() {
+std::unique_ptr<caf::actor_system_config> MakeConfig(
+    const QueueOptions& options) {
   auto config = std::make_unique<caf::actor_system_config>();
+  if (options.listen) {
+    // Only a listening queue pays for the middleman's thread.
+    config->load<caf::io::middleman>();
+    ConfigureConnectionWatch(*config, options.listen->heartbeat_interval,
+                             options.listen->connection_timeout);
+  }
   // Every actor of a queue is detached (a thread of its own), so CAF's
   // scheduler threads only idle; one is enough.
   config->set("scheduler.max-threads", size_t{1});
@@ -113,11 +128,12 @@ class ActorBackend::Link : public QueueLink {
 ActorBackend::ActorBackend(const QueueOptions& options)
     : num_workers_(options.num_workers),
       record_timings_(options.record_timings),
-      config_(MakeConfig()),
+      config_(MakeConfig(options)),
       system_(std::make_unique<caf::actor_system>(*config_)),
       inbox_(std::make_shared<TaskInbox>()),
-      counters_(std::make_shared<QueueCounters>(options.num_workers,
-                                                options.record_timings)),
+      counters_(std::make_shared<QueueCounters>(
+          options.num_workers, options.listen ? options.listen->max_nodes : 0,
+          options.record_timings)),
       admission_(options.max_queued > 0 &&
                          options.overflow != OverflowPolicy::kDropOldest
                      ? std::make_shared<Admission>(options.max_queued,
@@ -151,6 +167,23 @@ ActorBackend::ActorBackend(const QueueOptions& options)
     workers->handles[index] = worker;
     return worker;
   };
+  std::function<caf::actor(int32_t, caf::actor, uint32_t, caf::actor)>
+      spawn_proxy;
+  if (options.listen) {
+    listen_tasks_ = options.listen->registry->signatures();
+    auto proxy_context = std::make_shared<const NodeProxyContext>(
+        NodeProxyContext{.lifecycle = lifecycle_,
+                         .record_timings = options.record_timings,
+                         .tasks = listen_tasks_});
+    auto prefetch = static_cast<size_t>(options.listen->prefetch);
+    spawn_proxy = [system, proxy_context, prefetch](
+                      int32_t endpoint, caf::actor node, uint32_t slots,
+                      caf::actor supervisor) {
+      return system->spawn<caf::detached>(node_proxy_actor, endpoint,
+                                          std::move(node), size_t{slots},
+                                          prefetch, proxy_context, supervisor);
+    };
+  }
   supervisor_ = system_->spawn<caf::detached>(
       supervisor_actor,
       SupervisorContext{
@@ -161,17 +194,50 @@ ActorBackend::ActorBackend(const QueueOptions& options)
           .scheduler = {.drop_oldest_beyond =
                             options.overflow == OverflowPolicy::kDropOldest
                                 ? options.max_queued
-                                : 0},
+                                : 0,
+                        .max_node_losses = options.listen
+                                               ? options.listen->max_node_losses
+                                               : 1},
           .num_workers = num_workers_,
           .spawn_worker = spawn_worker,
+          .max_nodes = options.listen ? options.listen->max_nodes : 0,
+          .spawn_proxy = std::move(spawn_proxy),
+          .on_refused =
+              options.listen ? options.listen->on_refused : RefusalHook(),
           .prune_requested = prune_requested_,
           .paused = paused_,
       });
   link_ = std::make_shared<Link>(lifecycle_, prune_requested_, supervisor_);
+  if (!options.listen) return;
+  try {
+    Listen(*options.listen);
+  } catch (...) {
+    StopActors();
+    throw;
+  }
 }
 
-ActorBackend::~ActorBackend() {
+void ActorBackend::Listen(const ListenOptions& listen) {
+  gateway_ = system_->spawn(gateway_actor, listen_tasks_, listen.on_refused,
+                            supervisor_);
+  caf::expected<uint16_t> port = system_->middleman().publish(
+      gateway_, listen.port, listen.address.c_str(), /*reuse_addr=*/true);
+  if (!port) {
+    throw std::runtime_error("taskqueue: cannot listen on " + listen.address +
+                             ":" + std::to_string(listen.port) + ": " +
+                             system_->render(port.error()));
+  }
+  port_ = *port;
+}
+
+ActorBackend::~ActorBackend() { StopActors(); }
+
+void ActorBackend::StopActors() {
   Shutdown();
+  if (gateway_) {
+    caf::anon_send_exit(gateway_, caf::exit_reason::user_shutdown);
+    gateway_ = nullptr;
+  }
   link_->Detach();
   // Releases our handles, then waits for every actor to finish exiting while
   // the actor system (and its clock, which exiting actors still use) runs.
@@ -235,6 +301,7 @@ bool ActorBackend::ReportAndPush(Attempt&& attempt, ControlRef&& control) {
 }
 
 bool ActorBackend::Add(Attempt attempt) {
+  if (num_workers_ == 0) CheckRunnable(nullptr);
   if (plain_) return Push(std::move(attempt), ControlRef());
   if (record_timings_) {
     // The wait is measured from the control block's queued_at.
@@ -247,7 +314,35 @@ bool ActorBackend::Add(Attempt attempt) {
   return Push(std::move(attempt), ControlRef());
 }
 
+void ActorBackend::CheckRunnable(const TaskControl* control) const {
+  const RemoteCall* remote =
+      control != nullptr ? control->remote.get() : nullptr;
+  if (remote == nullptr) {
+    if (num_workers_ == 0) {
+      throw std::logic_error(
+          "taskqueue: this queue has no local workers "
+          "(QueueOptions::num_workers = 0) and a closure cannot run on a "
+          "worker node: add a named task (named_task.h)");
+    }
+    return;
+  }
+  if (!port_) return;
+  auto it = listen_tasks_.find(std::string(remote->name));
+  if (it == listen_tasks_.end()) {
+    throw UnknownTaskError("taskqueue: task \"" + std::string(remote->name) +
+                           "\" is not in ListenOptions::registry, so no "
+                           "worker node is known to run it");
+  }
+  if (it->second != *remote->types) {
+    throw TaskSignatureError("taskqueue: task \"" + it->first + "\" is " +
+                             it->first + *remote->types + " here but " +
+                             it->first + it->second +
+                             " in ListenOptions::registry");
+  }
+}
+
 bool ActorBackend::AddControlled(ControlRef control, Attempt attempt) {
+  CheckRunnable(control.get());
   if (!Admit()) return false;
   if (record_timings_) control->queued_at = Clock::now();
   // Only tasks that are reported pay for the gate.

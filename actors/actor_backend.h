@@ -12,7 +12,9 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <memory>
+#include <string>
 #include <optional>
 #include <vector>
 
@@ -78,6 +80,9 @@ class ActorBackend {
 
   int num_workers() const { return num_workers_; }
 
+  // Where worker nodes connect (QueueOptions::listen); 0 when not listening.
+  uint16_t listening_port() const { return port_; }
+
   // Kills worker `index`'s actor, as a crash would: the supervisor must
   // replace it. For tests of supervision only.
   void KillWorkerForTesting(int index);
@@ -89,6 +94,13 @@ class ActorBackend {
     std::vector<caf::actor> handles ABSL_GUARDED_BY(mu);
   };
 
+  // Publishes the gateway on `listen`'s address. Throws std::runtime_error.
+  void Listen(const ListenOptions& listen);
+  // Shutdown(), then waits for the actors to exit.
+  void StopActors();
+  // Throws when the task cannot run here: a closure on a queue without
+  // local workers, a named task that a listening queue's registry lacks.
+  void CheckRunnable(const TaskControl* control) const;
   // Counts the task in against the bound: throws QueueFullError when refused;
   // false when closed.
   bool Admit();
@@ -136,6 +148,10 @@ class ActorBackend {
   const bool plain_;
   std::shared_ptr<WorkerHandles> workers_;
   caf::actor supervisor_;
+  // Listening queues only.
+  caf::actor gateway_;
+  std::map<std::string, std::string> listen_tasks_;
+  uint16_t port_ = 0;
   std::shared_ptr<Link> link_;
   std::atomic<uint64_t> next_join_{1};
   // When the latest join returned, as Clock::time_point's count.

@@ -34,17 +34,23 @@
 //       Cancel every task that has not started; reply with how many.
 //   caller     -> supervisor  (close_atom)
 //       Shutdown began (the inbox is closed).
+//   gateway    -> supervisor  (node_atom, caf::actor node, std::string name,
+//                              uint32_t slots)
+//       A worker node passed the checks at connect (remote/gateway_actor.h):
+//       give it an endpoint and a proxy, or refuse it (refuse_atom).
 //   supervisor -> itself      (timer_atom)            [delayed message]
 //       A delay, a backoff or a deadline may have passed.
+//
+// The proxy of a worker node (remote/node_proxy_actor.h) is an endpoint
+// like a worker, in this process; it talks to its node in the node protocol
+// (remote/node_protocol.h).
 //
 // Worker death reaches the supervisor as CAF's down_msg (it monitors them);
 // shutdown stops the actors with CAF's exit messages.
 //
-// Which must be serializable for endpoints in other processes: ready_atom
-// and done_atom are plain data already; run_atom and retry_atom carry
-// closures and control blocks, which only travel within this process (a
-// remote endpoint gets named, serialized tasks instead). The callers'
-// messages never leave the process.
+// None of these leaves the process: an endpoint in another process is
+// reached through its proxy here, so run_atom and retry_atom may carry
+// closures and control blocks.
 #ifndef TASKQUEUE_ACTORS_MESSAGES_H_
 #define TASKQUEUE_ACTORS_MESSAGES_H_
 
@@ -74,6 +80,7 @@ using pause_atom = caf::atom_constant<caf::atom("tq_pause")>;
 using resume_atom = caf::atom_constant<caf::atom("tq_resume")>;
 using clear_atom = caf::atom_constant<caf::atom("tq_clear")>;
 using close_atom = caf::atom_constant<caf::atom("tq_close")>;
+using node_atom = caf::atom_constant<caf::atom("tq_node")>;
 
 // A caller blocked on an answer waits on the future of one of these (with a
 // timeout, for join_for), rather than on a CAF request: no scoped actor to

@@ -12,16 +12,49 @@ uint64_t Minus(uint64_t a, uint64_t b) { return a > b ? a - b : 0; }
 
 }  // namespace
 
-QueueCounters::QueueCounters(int num_workers, bool record_timings)
+QueueCounters::QueueCounters(int num_workers, int remote_endpoints,
+                             bool record_timings)
     : num_workers_(num_workers),
+      num_endpoints_(num_workers + remote_endpoints),
       record_timings_(record_timings),
-      workers_(std::make_unique<WorkerCounters[]>(num_workers)),
-      restarts_(std::make_unique<std::atomic<uint64_t>[]>(num_workers)) {
+      workers_(std::make_unique<WorkerCounters[]>(num_endpoints_)),
+      restarts_(std::make_unique<std::atomic<uint64_t>[]>(num_workers)),
+      connected_(remote_endpoints) {
   if (!record_timings) return;
-  for (int i = 0; i < num_workers; ++i) {
+  for (int i = 0; i < num_endpoints_; ++i) {
     workers_[i].queue_wait = std::make_unique<LatencyHistogram>();
     workers_[i].run_time = std::make_unique<LatencyHistogram>();
   }
+}
+
+void QueueCounters::NodeConnected(int index, const std::string& name,
+                                  int slots) {
+  const WorkerCounters& w = workers_[index];
+  absl::MutexLock lock(&nodes_mu_);
+  connected_[index - num_workers_] = NodeBaseline{
+      .name = name,
+      .started = Load(w.started),
+      .completed = Load(w.completed),
+      .failed = Load(w.failed) + Load(w.retried),
+  };
+  NodeStats& node = nodes_[name];
+  node.slots = slots;
+}
+
+void QueueCounters::NodeDisconnected(int index) {
+  absl::MutexLock lock(&nodes_mu_);
+  std::optional<NodeBaseline>& base = connected_[index - num_workers_];
+  if (!base) return;
+  AddSinceBaseline(index, *base, nodes_[base->name]);
+  base.reset();
+}
+
+void QueueCounters::AddSinceBaseline(int index, const NodeBaseline& base,
+                                     NodeStats& stats) const {
+  const WorkerCounters& w = workers_[index];
+  stats.started += Minus(Load(w.started), base.started);
+  stats.completed += Minus(Load(w.completed), base.completed);
+  stats.failed += Minus(Load(w.failed) + Load(w.retried), base.failed);
 }
 
 void QueueCounters::CountUnrun(TaskState why, const std::string& name) {
@@ -81,22 +114,26 @@ Stats QueueCounters::Snapshot(const TaskInbox& inbox, bool paused) const {
   stats.failed = Load(failed_elsewhere_);
   uint64_t attempts_ended = Load(attempts_lost_);
   stats.retried = Load(retried_elsewhere_);
-  for (int i = 0; i < num_workers_; ++i) {
+  for (int i = 0; i < num_endpoints_; ++i) {
     const WorkerCounters& w = workers_[i];
-    WorkerStats& ws = stats.workers[i];
-    ws.completed = Load(w.completed);
-    ws.failed = Load(w.failed);
-    ws.restarts = Load(restarts_[i]);
+    uint64_t completed = Load(w.completed);
+    uint64_t failed = Load(w.failed);
     uint64_t retried = Load(w.retried);
-    stats.completed += ws.completed;
-    stats.failed += ws.failed;
+    if (i < num_workers_) {
+      WorkerStats& ws = stats.workers[i];
+      ws.completed = completed;
+      ws.failed = failed;
+      ws.restarts = Load(restarts_[i]);
+      stats.restarts += ws.restarts;
+    }
+    stats.completed += completed;
+    stats.failed += failed;
     stats.retried += retried;
-    stats.restarts += ws.restarts;
-    attempts_ended += ws.completed + ws.failed + retried;
+    attempts_ended += completed + failed + retried;
   }
   // Then starts.
   uint64_t started = 0;
-  for (int i = 0; i < num_workers_; ++i) started += Load(workers_[i].started);
+  for (int i = 0; i < num_endpoints_; ++i) started += Load(workers_[i].started);
   stats.submitted = inbox.submitted();
   stats.running = Minus(started, attempts_ended);
   uint64_t ended = stats.completed + stats.failed + stats.cancelled +
@@ -106,10 +143,21 @@ Stats QueueCounters::Snapshot(const TaskInbox& inbox, bool paused) const {
     absl::MutexLock lock(&names_mu_);
     stats.by_name = names_;
   }
+  {
+    absl::MutexLock lock(&nodes_mu_);
+    stats.nodes = nodes_;
+    for (size_t i = 0; i < connected_.size(); ++i) {
+      if (!connected_[i]) continue;
+      NodeStats& node = stats.nodes[connected_[i]->name];
+      node.connected = true;
+      AddSinceBaseline(num_workers_ + static_cast<int>(i), *connected_[i],
+                       node);
+    }
+  }
   if (record_timings_) {
     LatencyHistogram::Counts wait{}, run{};
     uint64_t wait_max = 0, run_max = 0;
-    for (int i = 0; i < num_workers_; ++i) {
+    for (int i = 0; i < num_endpoints_; ++i) {
       workers_[i].queue_wait->MergeInto(wait, wait_max);
       workers_[i].run_time->MergeInto(run, run_max);
     }
@@ -121,13 +169,15 @@ Stats QueueCounters::Snapshot(const TaskInbox& inbox, bool paused) const {
 
 uint64_t QueueCounters::failed() const {
   uint64_t failed = Load(failed_elsewhere_);
-  for (int i = 0; i < num_workers_; ++i) failed += Load(workers_[i].failed);
+  for (int i = 0; i < num_endpoints_; ++i) failed += Load(workers_[i].failed);
   return failed;
 }
 
 uint64_t QueueCounters::settled() const {
   uint64_t settled = Load(settled_elsewhere_);
-  for (int i = 0; i < num_workers_; ++i) settled += Load(workers_[i].settled);
+  for (int i = 0; i < num_endpoints_; ++i) {
+    settled += Load(workers_[i].settled);
+  }
   return settled;
 }
 

@@ -14,7 +14,9 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
@@ -47,9 +49,18 @@ struct alignas(64) WorkerCounters {
 
 class QueueCounters {
  public:
-  QueueCounters(int num_workers, bool record_timings);
+  // Endpoints [0, num_workers) are the local workers, the next
+  // `remote_endpoints` the worker nodes' (one each).
+  QueueCounters(int num_workers, int remote_endpoints, bool record_timings);
 
   WorkerCounters& worker(int index) { return workers_[index]; }
+
+  // Endpoint `index` is now node `name`'s, with `slots`; until
+  // NodeDisconnected, what its counters gain is that node's. A node of the
+  // name counted before adds to that entry. Thread-safe.
+  void NodeConnected(int index, const std::string& name, int slots);
+  // Its proxy has exited: nothing writes its counters any more.
+  void NodeDisconnected(int index);
 
   // A task ended without running (`why` is kCancelled, kDropped, kCoalesced
   // or kExpired). Thread-safe.
@@ -83,7 +94,17 @@ class QueueCounters {
   uint64_t settled() const;
 
  private:
+  // What endpoint `index`'s counters said when its node connected.
+  struct NodeBaseline {
+    std::string name;
+    uint64_t started = 0, completed = 0, failed = 0;
+  };
+  // `stats` plus what endpoint `index` counted since `base`.
+  void AddSinceBaseline(int index, const NodeBaseline& base,
+                        NodeStats& stats) const;
+
   int num_workers_;
+  int num_endpoints_;
   bool record_timings_;
   std::unique_ptr<WorkerCounters[]> workers_;
 
@@ -99,6 +120,13 @@ class QueueCounters {
 
   mutable absl::Mutex names_mu_;
   std::map<std::string, NameStats> names_ ABSL_GUARDED_BY(names_mu_);
+
+  mutable absl::Mutex nodes_mu_;
+  // Index: endpoint - num_workers_; set while a node has the endpoint.
+  std::vector<std::optional<NodeBaseline>> connected_
+      ABSL_GUARDED_BY(nodes_mu_);
+  // Nodes' counts up to their last disconnect.
+  std::map<std::string, NodeStats> nodes_ ABSL_GUARDED_BY(nodes_mu_);
 };
 
 }  // namespace taskqueue::internal

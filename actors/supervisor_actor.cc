@@ -3,11 +3,13 @@
 #include <algorithm>
 #include <chrono>
 #include <limits>
+#include <string>
 #include <utility>
 #include <variant>
 
 #include "actors/lifecycle_reporter.h"
 #include "actors/message_handoff.h"
+#include "actors/remote/node_protocol.h"
 #include "caf/system_messages.hpp"
 
 namespace taskqueue::internal {
@@ -31,13 +33,51 @@ class Supervisor : public InlineCalls {
 
   void Start() {
     for (int32_t i = 0; i < context_.num_workers; ++i) {
-      workers_.push_back(SpawnWorker(i));
+      endpoints_.push_back(SpawnWorker(i));
+    }
+    endpoints_.resize(context_.num_workers + context_.max_nodes);
+    node_names_.resize(context_.max_nodes);
+  }
+
+  // Proxies are not linked to the supervisor (a lost node must not take it
+  // down), so it stops them as it exits.
+  void StopProxies() {
+    for (size_t i = context_.num_workers; i < endpoints_.size(); ++i) {
+      if (endpoints_[i]) {
+        self_->send_exit(endpoints_[i], caf::exit_reason::user_shutdown);
+      }
     }
   }
 
   // --- Messages. ---
   void OnReady(int32_t endpoint, uint64_t credit) {
-    Route([&] { scheduler_.EndpointReady(endpoint, credit); });
+    EndpointKind kind = endpoint >= context_.num_workers ? EndpointKind::kRemote
+                                                         : EndpointKind::kLocal;
+    Route([&] { scheduler_.EndpointReady(endpoint, credit, kind); });
+  }
+  void OnNode(const caf::actor& node, const std::string& name, uint32_t slots) {
+    auto taken = std::find(node_names_.begin(), node_names_.end(), name);
+    auto free = std::find(node_names_.begin(), node_names_.end(), "");
+    std::string why;
+    if (taken != node_names_.end()) {
+      why = "a node named \"" + name + "\" is connected already";
+    } else if (free == node_names_.end()) {
+      why = "this queue has ListenOptions::max_nodes (" +
+            std::to_string(context_.max_nodes) + ") nodes connected";
+    }
+    if (!why.empty()) {
+      ReportRefusal(context_.on_refused, name, why);
+      self_->send(node, busy_atom::value, why);
+      return;
+    }
+    *free = name;
+    auto endpoint = static_cast<int32_t>(context_.num_workers +
+                                         (free - node_names_.begin()));
+    caf::actor proxy = context_.spawn_proxy(endpoint, node, slots,
+                                            caf::actor_cast<caf::actor>(self_));
+    self_->monitor(proxy);
+    endpoints_[endpoint] = proxy;
+    context_.counters->NodeConnected(endpoint, name, static_cast<int>(slots));
   }
   void OnDone(int32_t endpoint, uint64_t sequence, uint64_t claimed) {
     Route([&] {
@@ -84,13 +124,19 @@ class Supervisor : public InlineCalls {
     });
   }
   void OnDown(const caf::down_msg& down) {
-    for (size_t i = 0; i < workers_.size(); ++i) {
-      if (workers_[i].address() != down.source) continue;
-      Route([&] {
-        scheduler_.EndpointLost(static_cast<EndpointId>(i), Clock::now());
-      });
-      workers_[i] = SpawnWorker(static_cast<int32_t>(i));
-      context_.counters->CountRestart(static_cast<int>(i));
+    for (size_t i = 0; i < endpoints_.size(); ++i) {
+      if (!endpoints_[i] || endpoints_[i].address() != down.source) continue;
+      auto endpoint = static_cast<EndpointId>(i);
+      Route([&] { scheduler_.EndpointLost(endpoint, Clock::now()); });
+      if (endpoint < context_.num_workers) {
+        endpoints_[i] = SpawnWorker(endpoint);
+        context_.counters->CountRestart(endpoint);
+      } else {
+        // A node's endpoint waits for the next node.
+        endpoints_[i] = nullptr;
+        node_names_[endpoint - context_.num_workers].clear();
+        context_.counters->NodeDisconnected(endpoint);
+      }
       return;
     }
   }
@@ -151,10 +197,10 @@ class Supervisor : public InlineCalls {
   }
 
   void Carry(SendBatch& c, std::vector<Reply>&) {
-    const caf::actor& worker = workers_.at(c.endpoint);
+    const caf::actor& endpoint = endpoints_.at(c.endpoint);
     c.batch->WatchPendingPriority(&context_.inbox->top_priority());
-    TsanMessageSent(worker);
-    self_->send(worker, run_atom::value, std::move(c.batch));
+    TsanMessageSent(endpoint);
+    self_->send(endpoint, run_atom::value, std::move(c.batch));
   }
   void Carry(AnswerJoin& c, std::vector<Reply>& answered) {
     auto it = joins_.find(c.join);
@@ -178,7 +224,11 @@ class Supervisor : public InlineCalls {
   Self* const self_;
   SupervisorContext context_;
   Scheduler scheduler_;
-  std::vector<caf::actor> workers_;
+  // Index: endpoint id. Local workers first, then nodes' proxies (null
+  // while no node has the endpoint).
+  std::vector<caf::actor> endpoints_;
+  // Index: endpoint - num_workers; empty while no node has it.
+  std::vector<std::string> node_names_;
   std::map<JoinId, Reply> joins_;
 };
 
@@ -200,6 +250,10 @@ caf::behavior supervisor_actor(Self* self, SupervisorContext context) {
   self->set_down_handler([self, s](caf::down_msg& down) {
     TsanMessageReceived(self);
     s->OnDown(down);
+  });
+  self->set_exit_handler([self, s](caf::exit_msg& exit) {
+    s->StopProxies();
+    self->quit(exit.reason);
   });
   return {
       [self, s](ready_atom, int32_t endpoint, uint64_t credit) {
@@ -253,6 +307,8 @@ caf::behavior supervisor_actor(Self* self, SupervisorContext context) {
         TsanMessageReceived(self);
         s->OnClose();
       },
+      [s](node_atom, const caf::actor& node, const std::string& name,
+          uint32_t slots) { s->OnNode(node, name, slots); },
   };
 }
 

@@ -3,7 +3,10 @@
 // everything, and each command the scheduler returns becomes a message (a
 // batch to a worker, a timer to itself) or a reply to a waiting caller. It
 // also supervises: a worker that dies is reported to the scheduler as a lost
-// endpoint and replaced at the same index.
+// endpoint and replaced at the same index. A listening queue's worker nodes
+// are endpoints too, each through a proxy actor the supervisor spawns when
+// the gateway lets a node in, and reports lost when it exits (the node
+// left, died or hung); a node that comes back is a new endpoint.
 //
 // User callbacks that the scheduler's decisions cause (TaskObserver hooks,
 // on_error) run on the supervisor's thread after the scheduler has decided,
@@ -28,6 +31,7 @@
 #include "actors/lifecycle/task_lifecycle.h"
 #include "actors/messages.h"
 #include "actors/queue_counters.h"
+#include "actors/remote/node_handshake.h"
 #include "actors/scheduler/scheduler.h"
 #include "actors/task_inbox.h"
 #include "caf/actor.hpp"
@@ -48,6 +52,15 @@ struct SupervisorContext {
   // Spawns worker `index`, which announces itself to `supervisor` (the
   // first time, and again after the previous one died).
   std::function<caf::actor(int32_t index, caf::actor supervisor)> spawn_worker;
+  // Worker nodes (a listening queue only): endpoints num_workers and up,
+  // one a node, at most `max_nodes` at a time. Spawns the proxy that is
+  // `endpoint` for `node` (node_proxy_actor.h), with room for `slots`.
+  int max_nodes = 0;
+  std::function<caf::actor(int32_t endpoint, caf::actor node, uint32_t slots,
+                           caf::actor supervisor)>
+      spawn_proxy;
+  // Told about each node turned away here (ListenOptions::on_refused).
+  RefusalHook on_refused;
   // Set by whoever sends a prune_atom, cleared by the supervisor before it
   // prunes: many cancels in a row cost one prune.
   std::shared_ptr<std::atomic<bool>> prune_requested;

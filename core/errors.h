@@ -32,11 +32,20 @@
 // or one: TaskCancelledError, TaskDroppedError, TaskCoalescedError,
 // TaskExpiredError. A task waiting for a retry can end the same ways: its
 // earlier attempts ran, but it will not run again.
+//
+// A named task that ran on a worker node (named_task.h) fails with:
+//   * `RemoteTaskError`: the task threw there. Its type() is the thrown
+//     type's name on the node, its message() the exception's what().
+//   * `NodeLostError`: the nodes it was sent to were lost (died, hung past
+//     the connection timeout, or disconnected) while it ran: an at-most-once
+//     task (TaskOptions::at_most_once) after the first, any other after
+//     ListenOptions::max_node_losses of them.
 #ifndef TASKQUEUE_CORE_ERRORS_H_
 #define TASKQUEUE_CORE_ERRORS_H_
 
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 #include "taskqueue/task_state.h"
 
@@ -103,6 +112,26 @@ class TaskExpiredError : public TaskNotRunError {
   TaskExpiredError()
       : TaskNotRunError(TaskState::kExpired,
                         "taskqueue: task not started by its deadline") {}
+};
+
+class RemoteTaskError : public std::runtime_error {
+ public:
+  RemoteTaskError(std::string type, std::string message)
+      : std::runtime_error(type + ": " + message),
+        type_(std::move(type)),
+        message_(std::move(message)) {}
+  const std::string& type() const { return type_; }
+  const std::string& message() const { return message_; }
+
+ private:
+  std::string type_;
+  std::string message_;
+};
+
+class NodeLostError : public std::runtime_error {
+ public:
+  explicit NodeLostError(const std::string& why)
+      : std::runtime_error("taskqueue: " + why) {}
 };
 
 }  // namespace taskqueue

@@ -21,6 +21,7 @@
 #include <memory>
 #include <optional>
 
+#include "taskqueue/listen_options.h"
 #include "taskqueue/task_failure.h"
 #include "taskqueue/task_observer.h"
 
@@ -46,8 +47,10 @@ enum class OverflowPolicy {
 
 struct QueueOptions {
   // Worker actors, each with a thread of its own, so up to this many tasks
-  // run (and block) at once. Must be in [1, kMaxWorkers]; anything else makes
-  // the TaskQueue constructor throw std::invalid_argument. Default: 1.
+  // run (and block) at once. Must be in [1, kMaxWorkers], or 0 with `listen`
+  // (worker nodes run everything: closures then fail at add_task, with
+  // std::logic_error); anything else makes the TaskQueue constructor throw
+  // std::invalid_argument. Default: 1.
   int num_workers = 1;
 
   // Called once for every fire-and-forget task that fails for good: on the
@@ -84,6 +87,9 @@ struct QueueOptions {
   // runs, and a control block per task, which a plain add_task otherwise
   // does without. Default: false.
   bool record_timings = false;
+
+  // Accept worker nodes (listen_options.h). Default: none, and no network.
+  std::optional<ListenOptions> listen;
 
   // Each worker is a thread; past this, a mistake (a count of tasks passed as
   // a count of workers, say) would exhaust the machine instead of failing.

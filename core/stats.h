@@ -46,6 +46,18 @@ struct WorkerStats {
   uint64_t restarts = 0;
 };
 
+// A worker node (listen_options.h), while connected and after.
+struct NodeStats {
+  // As it last connected.
+  int slots = 0;
+  bool connected = false;
+  // Attempts started on it, and how they ended there: completed, or threw
+  // (failed includes attempts that were retried).
+  uint64_t started = 0;
+  uint64_t completed = 0;
+  uint64_t failed = 0;
+};
+
 // Counters of the tasks with one TaskOptions::name.
 struct NameStats {
   uint64_t submitted = 0;
@@ -82,6 +94,9 @@ struct Stats {
 
   // Index i: worker i.
   std::vector<WorkerStats> workers;
+  // Worker nodes by name, connected now or before: a node that reconnects
+  // adds to its entry.
+  std::map<std::string, NodeStats> nodes;
   // Named tasks only.
   std::map<std::string, NameStats> by_name;
 

@@ -116,13 +116,13 @@ Attempt MakePlainAttempt(F&& f, Args&&... args) {
       };
 }
 
-// The first attempt of a task with `max_attempts`; when that is above 1, also
-// `*make_attempt`, which builds each further attempt from fresh copies.
+// The first attempt of a task; when it `may_repeat`, also `*make_attempt`,
+// which builds each further attempt from fresh copies.
 template <class Sink, class F, class... Args>
-Attempt MakeAttempts(int max_attempts,
+Attempt MakeAttempts(bool may_repeat,
                      absl::AnyInvocable<Attempt()>* make_attempt, Sink sink,
                      std::stop_token token, F&& f, Args&&... args) {
-  if (max_attempts <= 1) {
+  if (!may_repeat) {
     return MakeAttempt(std::move(sink), std::move(token), std::forward<F>(f),
                        std::forward<Args>(args)...);
   }

@@ -68,7 +68,8 @@ struct TaskControl {
   // Fails the submit() future with `error`; empty for add_task. Called at most
   // once, by the thread that decided the task's end.
   absl::AnyInvocable<void(std::exception_ptr)> fail_future;
-  // Builds the next attempt, for tasks with max_attempts > 1.
+  // Builds the next attempt, for tasks with max_attempts > 1 and named tasks
+  // (which a lost node makes run again).
   absl::AnyInvocable<Attempt()> make_attempt;
   // Attempts started; read by handles on any thread.
   std::atomic<int> attempts{0};
@@ -78,6 +79,8 @@ struct TaskControl {
   // Set for a named task (named_task.h): what a worker node is sent. Null
   // for a closure, which only this process's workers can run.
   std::unique_ptr<RemoteCall> remote;
+  // Worker nodes lost while they ran an attempt; the supervisor's only.
+  int nodes_lost = 0;
 
   // Owners: ControlRef.
   std::atomic<int> refs{1};

@@ -103,6 +103,14 @@ struct TaskOptions {
   // Default: 1 (no retry).
   int max_attempts = 1;
   Backoff backoff;
+
+  // Named tasks on worker nodes only. A node lost while it ran the task
+  // (killed, hung, disconnected) may or may not have run it. By default such
+  // an attempt is repeated elsewhere, whatever max_attempts says
+  // (at-least-once), up to ListenOptions::max_node_losses nodes; with
+  // at_most_once the task fails with NodeLostError instead. Tasks a node was
+  // sent and had not started go elsewhere either way. Default: false.
+  bool at_most_once = false;
 };
 
 }  // namespace taskqueue

@@ -70,4 +70,15 @@ std::vector<std::string> TaskRegistry::Mismatches(const Signatures& ours,
   return mismatches;
 }
 
+std::vector<std::string> TaskRegistry::Missing(const Signatures& ours,
+                                               const Signatures& theirs) {
+  std::vector<std::string> missing;
+  for (const auto& [name, types] : ours) {
+    if (theirs.count(name) > 0) continue;
+    missing.push_back("task \"" + name + "\" (" + name + types +
+                      ") is here but not there");
+  }
+  return missing;
+}
+
 }  // namespace taskqueue

@@ -10,9 +10,9 @@
 //     return registry;
 //   }
 //
-// When a node connects, the two sides are to compare registries
-// (Mismatches): a task both know under different types refuses the node.
-// A task only one side knows is no mismatch.
+// When a node connects, the two sides compare registries: a task both know
+// under different types (Mismatches), or a task of the queue's that the node
+// lacks (Missing), refuses the node. A node may know more tasks.
 //
 // Thread-safety: Add is not thread-safe; everything else is const and may
 // be called from any thread once the registry is built.
@@ -31,8 +31,9 @@ namespace taskqueue {
 
 class TaskRegistry {
  public:
-  // Task name -> the types of its signature, "(i32,f64)->string".
-  using Signatures = std::map<std::string, std::string, std::less<>>;
+  // Task name -> the types of its signature, "(i32,f64)->string". A plain
+  // string map: CAF sends it as it is when a node connects.
+  using Signatures = std::map<std::string, std::string>;
 
   // Registers `task`. Throws std::invalid_argument when another task has
   // that name, or the name is empty or has characters other than letters,
@@ -60,6 +61,9 @@ class TaskRegistry {
   // one line naming the task and both signatures. Empty when they agree.
   static std::vector<std::string> Mismatches(const Signatures& ours,
                                              const Signatures& theirs);
+  // For each task of `ours` that `theirs` lacks, one line naming it.
+  static std::vector<std::string> Missing(const Signatures& ours,
+                                          const Signatures& theirs);
 
  private:
   using Runner = absl::AnyInvocable<std::vector<char>(std::string_view) const>;

@@ -20,14 +20,37 @@ void Check(bool ok, const char* what) {
 
 // Every field: an invalid value fails here rather than changing what the
 // queue does (a negative block_timeout made kBlock behave as kReject).
+bool IsLoopback(const std::string& address) {
+  return address == "localhost" || address == "::1" ||
+         address.rfind("127.", 0) == 0;
+}
+
+void Validate(const ListenOptions& o) {
+  Check(o.registry != nullptr, "ListenOptions::registry is required");
+  Check(o.prefetch >= 0 && o.prefetch <= 1024,
+        "ListenOptions::prefetch must be between 0 and 1024");
+  Check(o.heartbeat_interval.count() > 0 &&
+            o.connection_timeout > o.heartbeat_interval,
+        "ListenOptions needs 0 < heartbeat_interval < connection_timeout");
+  Check(o.max_node_losses >= 1, "ListenOptions::max_node_losses must be >= 1");
+  Check(o.max_nodes >= 1 && o.max_nodes <= 4096,
+        "ListenOptions::max_nodes must be between 1 and 4096");
+  Check(IsLoopback(o.address) || o.allow_insecure_remote,
+        "ListenOptions: listening off loopback without TLS lets anyone who "
+        "reaches the port run tasks; set allow_insecure_remote to do it "
+        "anyway");
+}
+
 QueueOptions Validated(QueueOptions options) {
-  if (options.num_workers < 1 ||
+  int fewest = options.listen ? 0 : 1;
+  if (options.num_workers < fewest ||
       options.num_workers > QueueOptions::kMaxWorkers) {
     throw std::invalid_argument(
-        "taskqueue: num_workers must be between 1 and " +
-        std::to_string(QueueOptions::kMaxWorkers) + ", got " +
+        "taskqueue: num_workers must be between " + std::to_string(fewest) +
+        " and " + std::to_string(QueueOptions::kMaxWorkers) + ", got " +
         std::to_string(options.num_workers));
   }
+  if (options.listen) Validate(*options.listen);
   // on_error (empty: the default), max_queued (0: no bound), observer
   // (null: none) and record_timings take any value.
   Check(options.overflow == OverflowPolicy::kBlock ||
@@ -145,5 +168,9 @@ void TaskQueue::shutdown() {
 Stats TaskQueue::stats() const { return backend_->GetStats(); }
 
 int TaskQueue::num_workers() const { return backend_->num_workers(); }
+
+uint16_t TaskQueue::listening_port() const {
+  return backend_->listening_port();
+}
 
 }  // namespace taskqueue

@@ -75,6 +75,7 @@
 #define TASKQUEUE_CORE_TASKQUEUE_H_
 
 #include <chrono>
+#include <cstdint>
 #include <cstddef>
 #include <future>
 #include <memory>
@@ -273,6 +274,10 @@ class TaskQueue {
 
   int num_workers() const;
 
+  // The port worker nodes connect to (QueueOptions::listen; the one picked
+  // when it said 0), or 0 for a queue that does not listen.
+  uint16_t listening_port() const;
+
  private:
   void Enqueue(internal::Attempt attempt);
   // The token f gets: a live one only when f takes one.
@@ -300,8 +305,11 @@ class TaskQueue {
         sink->set_exception(std::move(error));
       };
     }
+    // A named task may run again after a lost node, whatever max_attempts.
+    bool may_repeat =
+        control->options.max_attempts > 1 || control->remote != nullptr;
     internal::Attempt first = internal::MakeAttempts(
-        control->options.max_attempts, &control->make_attempt, std::move(sink),
+        may_repeat, &control->make_attempt, std::move(sink),
         StopTokenFor<F, Args...>(*control), std::forward<F>(f),
         std::forward<Args>(args)...);
     EnqueueControlled(control, std::move(first));

@@ -1,8 +1,12 @@
 #include "actors/lifecycle/task_lifecycle.h"
 
 #include <atomic>
+#include <exception>
 #include <stdexcept>
+#include <string>
 #include <utility>
+
+#include "taskqueue/errors.h"
 
 namespace taskqueue::internal {
 
@@ -69,8 +73,24 @@ bool TaskLifecycle::AttemptLost(TaskControl* task, TaskFailure failure) {
                      Clock::time_point());
 }
 
+bool TaskLifecycle::NodeLost(TaskControl* task, int max_losses) {
+  int lost = ++task->nodes_lost;
+  std::string why;
+  if (task->options.at_most_once) {
+    why = "at-most-once task lost with the worker node running it";
+  } else if (lost >= max_losses) {
+    why = "task lost with " + std::to_string(lost) +
+          " worker nodes that ran it (ListenOptions::max_node_losses)";
+  }
+  TaskFailure failure{.exception = std::make_exception_ptr(NodeLostError(why)),
+                      .description = why};
+  return RetryOrFail(task, /*worker=*/-1, std::move(failure),
+                     Clock::time_point(), /*retry_allowed=*/why.empty());
+}
+
 bool TaskLifecycle::RetryOrFail(TaskControl* task, int worker,
-                                TaskFailure failure, Clock::time_point now) {
+                                TaskFailure failure, Clock::time_point now,
+                                std::optional<bool> retry_allowed) {
   if (task == nullptr) {
     failure.attempts = 1;
     Failed(nullptr, TaskState::kRunning, worker, 1, failure, now);
@@ -78,8 +98,9 @@ bool TaskLifecycle::RetryOrFail(TaskControl* task, int worker,
   }
   int attempt = task->attempts.load(std::memory_order_acquire);
   failure.attempts = attempt;
-  if (attempt < task->options.max_attempts && task->make_attempt &&
-      !task->stop_requested.load()) {
+  bool allowed =
+      retry_allowed.value_or(attempt < task->options.max_attempts);
+  if (allowed && task->make_attempt && !task->stop_requested.load()) {
     task->last_failure = failure.exception;
     // From here a handle may cancel it again.
     task->state.store(TaskState::kQueued);

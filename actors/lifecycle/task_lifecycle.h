@@ -26,6 +26,7 @@
 #define TASKQUEUE_ACTORS_LIFECYCLE_TASK_LIFECYCLE_H_
 
 #include <chrono>
+#include <optional>
 
 #include "actors/lifecycle/transition.h"
 #include "taskqueue/task_control.h"
@@ -69,6 +70,14 @@ class TaskLifecycle {
   // off the worker.
   bool AttemptLost(TaskControl* task, TaskFailure failure);
 
+  // The worker node running the task's attempt was lost (died, hung or
+  // disconnected): the attempt may or may not have run. Returns true when
+  // the task goes back to kQueued, as AttemptLost: whatever max_attempts
+  // says, since a lost node tells nothing about the task, unless the task is
+  // at-most-once or this was its `max_losses`-th node (then it fails with
+  // NodeLostError). Supervisor thread only.
+  bool NodeLost(TaskControl* task, int max_losses);
+
   // Ends a task that has not started as `why` (kCancelled, kDropped,
   // kCoalesced or kExpired). Returns whether this call ended it: false when
   // it had started or ended already.
@@ -82,8 +91,11 @@ class TaskLifecycle {
  private:
   // Moves a control block's state kQueued -> `to`; true if this call did.
   static bool LeaveQueued(TaskControl& task, TaskState to);
+  // Retries when attempts are left (or when `retry_allowed` says so), the
+  // next attempt can be built and no stop was requested; else fails.
   bool RetryOrFail(TaskControl* task, int worker, TaskFailure failure,
-                   Clock::time_point now);
+                   Clock::time_point now,
+                   std::optional<bool> retry_allowed = std::nullopt);
   void Failed(TaskControl* task, TaskState from, int worker, int attempt,
               const TaskFailure& failure, Clock::time_point now);
 

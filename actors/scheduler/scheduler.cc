@@ -221,7 +221,7 @@ void Scheduler::EndpointLost(EndpointId id, TimePoint now) {
         // kQueued without it is a retry on its way (RetryArrived).
         again.push_back(std::move(task));
       } else {
-        AttemptLost(task, now);
+        AttemptLost(task, e.kind, now);
       }
     }
     std::move(unclaimed.begin(), unclaimed.end(), std::back_inserter(again));
@@ -302,14 +302,19 @@ void Scheduler::AttemptOver(const QueuedTask& task) {
   }
 }
 
-void Scheduler::AttemptLost(const QueuedTask& task, TimePoint now) {
+void Scheduler::AttemptLost(const QueuedTask& task, EndpointKind kind,
+                            TimePoint now) {
   const ControlRef& control = task.control;
   if (control &&
       control->state.load(std::memory_order_acquire) != TaskState::kRunning) {
     AttemptOver(task);  // It ended before its endpoint died.
     return;
   }
-  if (lifecycle_.AttemptLost(control.get(), WorkerDied())) {
+  // Only portable tasks, which have a control block, run remotely.
+  bool retry = kind == EndpointKind::kRemote
+                   ? lifecycle_.NodeLost(control.get(), options_.max_node_losses)
+                   : lifecycle_.AttemptLost(control.get(), WorkerDied());
+  if (retry) {
     WaitForRetry(QueuedTask{Attempt(), task.epoch, control}, now);
     return;
   }

@@ -71,6 +71,9 @@ struct SchedulerOptions {
   // (interleaved runs). Larger batches strand nothing: an idle endpoint
   // takes over what a busy one has not claimed.
   size_t max_batch = 1024;
+  // A task fails once this many worker nodes were lost while they ran it
+  // (TaskLifecycle::NodeLost).
+  int max_node_losses = 3;
   // Seeds the jitter of retry backoffs.
   uint32_t seed = 1;
 };
@@ -208,7 +211,7 @@ class Scheduler {
   void DropOverflow();
   void LetHigherPrioritiesOvertake();
   void ReleaseDue(TimePoint now);
-  void AttemptLost(const QueuedTask& task, TimePoint now);
+  void AttemptLost(const QueuedTask& task, EndpointKind kind, TimePoint now);
   // What every event ends with: let higher priorities overtake, hand out
   // what waits, answer what joins can be answered, arm the next timer.
   void Advance();

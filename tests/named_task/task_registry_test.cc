@@ -140,4 +140,20 @@ TEST(TaskRegistryTest, MismatchesNameTheTaskAndBothSignatures) {
       ::testing::IsEmpty());
 }
 
+TEST(TaskRegistryTest, MissingNamesWhatTheOtherSideLacks) {
+  taskqueue::TaskRegistry ours;
+  ours.Add(kSum).Add(kRepeat);
+  taskqueue::TaskRegistry theirs;
+  theirs.Add(kSum).Add(kTwice);
+  EXPECT_THAT(taskqueue::TaskRegistry::Missing(ours.signatures(),
+                                               theirs.signatures()),
+              ElementsAre(::testing::StartsWith("task \"text.repeat\" (")));
+  // A side may know more than the other needs.
+  taskqueue::TaskRegistry fewer;
+  fewer.Add(kSum);
+  EXPECT_THAT(taskqueue::TaskRegistry::Missing(fewer.signatures(),
+                                               ours.signatures()),
+              ::testing::IsEmpty());
+}
+
 }  // namespace

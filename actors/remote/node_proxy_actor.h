@@ -1,0 +1,58 @@
+// The node proxy: the scheduler's endpoint for one connected worker node,
+// an actor in the queue's process that speaks the endpoint protocol
+// (messages.h) to the supervisor and the node protocol (node_protocol.h) to
+// the node.
+//
+// It holds the batches the scheduler sends it in a NodeLease, sends the node
+// one task at a time as long as the node has fewer than its slots plus
+// `prefetch` unanswered (node_lease.h), and turns the node's reports into the
+// task's lifecycle: Start when a slot begins it, Complete with the result
+// decoded into the task's future, AttemptFailed with a RemoteTaskError. It
+// decides nothing itself.
+//
+// It exits when the node leaves (leave_atom) or is lost (CAF's down_msg for
+// the node, on a broken or timed-out connection); the supervisor, which
+// monitors it, then reports the endpoint lost. A report arriving after that
+// has no receiver. A lost node may have started any task it was sent (its
+// last reports are lost with it), so the proxy starts those first, and
+// the scheduler counts them lost with the node; a node that leaves has
+// reported its starts, and what it did not start goes back unrun. A node that
+// breaks the protocol (a report for a task it was not sent, a result before its
+// start) is disconnected the same way.
+//
+// Spawn it detached: the lifecycle runs user callbacks (observer, on_error)
+// on it, as on a worker.
+#ifndef TASKQUEUE_ACTORS_REMOTE_NODE_PROXY_ACTOR_H_
+#define TASKQUEUE_ACTORS_REMOTE_NODE_PROXY_ACTOR_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+
+#include "actors/lifecycle/task_lifecycle.h"
+#include "actors/remote/node_protocol.h"
+#include "caf/actor.hpp"
+#include "caf/event_based_actor.hpp"
+
+namespace taskqueue::internal {
+
+struct NodeProxyContext {
+  std::shared_ptr<TaskLifecycle> lifecycle;
+  // Whether to read the clock for each task (timings recorded).
+  bool record_timings = false;
+  // The queue's registry, sent to the node for its own check.
+  SignatureMap tasks;
+};
+
+// Batches the proxy takes at a time, as a worker (worker_actor.h): the next
+// one is at hand when the node drains the current one.
+inline constexpr uint64_t kNodeCredit = 2;
+
+caf::behavior node_proxy_actor(caf::event_based_actor* self, int32_t endpoint,
+                               caf::actor node, size_t slots, size_t prefetch,
+                               std::shared_ptr<const NodeProxyContext> context,
+                               caf::actor supervisor);
+
+}  // namespace taskqueue::internal
+
+#endif  // TASKQUEUE_ACTORS_REMOTE_NODE_PROXY_ACTOR_H_

@@ -1,0 +1,464 @@
+// WorkerNode (worker_node.h): Run() connects from its own thread; one node
+// actor speaks the node protocol (node_protocol.h) for every session, and
+// `slots` detached slot actors run the tasks. The slots outlive sessions: a
+// task still running when its session was lost finishes, and the node actor
+// drops its answer, since the queue has given the task to another node.
+#include "taskqueue/worker_node.h"
+
+#include <cxxabi.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <deque>
+#include <exception>
+#include <future>
+#include <memory>
+#include <random>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_join.h"
+#include "absl/synchronization/mutex.h"
+#include "actors/remote/connection_watch.h"
+#include "actors/remote/node_handshake.h"
+#include "actors/remote/node_protocol.h"
+#include "actors/remote/registry_release.h"
+#include "caf/actor_system.hpp"
+#include "caf/actor_system_config.hpp"
+#include "caf/allowed_unsafe_message_type.hpp"
+#include "caf/event_based_actor.hpp"
+#include "caf/exit_reason.hpp"
+#include "caf/io/middleman.hpp"
+#include "caf/send.hpp"
+#include "caf/spawn_options.hpp"
+#include "caf/system_messages.hpp"
+#include "taskqueue/task_registry.h"
+
+namespace taskqueue {
+namespace internal {
+namespace {
+
+// How a session ended.
+struct SessionEnd {
+  enum Kind { kLost, kBusy, kRefused, kDrained } kind = kLost;
+  std::string why;
+};
+using SessionPromise = std::shared_ptr<std::promise<SessionEnd>>;
+
+// Local messages of the node actor (never sent over the network: the
+// promise cannot be serialized, so a forged one is dropped on arrival).
+using session_atom = caf::atom_constant<caf::atom("tq_session")>;
+using drain_atom = caf::atom_constant<caf::atom("tq_drain")>;
+using slot_done_atom = caf::atom_constant<caf::atom("tq_slotend")>;
+using run_slot_atom = caf::atom_constant<caf::atom("tq_runslot")>;
+using hello_timeout_atom = caf::atom_constant<caf::atom("tq_hellot")>;
+
+}  // namespace
+}  // namespace internal
+}  // namespace taskqueue
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(taskqueue::internal::SessionPromise)
+
+namespace taskqueue {
+namespace internal {
+namespace {
+
+// The demangled name of the exception being handled.
+std::string CurrentExceptionType() {
+  std::type_info* type = abi::__cxa_current_exception_type();
+  if (type == nullptr) return "unknown";
+  int status = 0;
+  char* name = abi::__cxa_demangle(type->name(), nullptr, nullptr, &status);
+  std::string result = status == 0 && name != nullptr ? name : type->name();
+  std::free(name);
+  return result;
+}
+
+// A slot: runs one task at a time and reports it to the node actor.
+caf::behavior slot_actor(caf::event_based_actor* self, uint32_t slot,
+                         std::shared_ptr<const TaskRegistry> registry,
+                         caf::actor node) {
+  return {
+      [self, slot, registry, node](run_slot_atom, uint64_t session, uint64_t id,
+                                   const std::string& name,
+                                   const std::vector<char>& arguments) {
+        std::vector<char> result;
+        std::string type, message;
+        bool ok = true;
+        try {
+          result = registry->Run(
+              name, std::string_view(arguments.data(), arguments.size()));
+        } catch (const std::exception& e) {
+          ok = false;
+          type = CurrentExceptionType();
+          message = e.what();
+        } catch (...) {
+          ok = false;
+          type = CurrentExceptionType();
+          message = "(not a std::exception)";
+        }
+        self->send(node, slot_done_atom::value, slot, session, id, ok,
+                   std::move(result), std::move(type), std::move(message));
+      },
+  };
+}
+
+struct NodeContext {
+  NodeOptions options;
+  std::shared_ptr<const TaskRegistry> registry;
+  SignatureMap tasks;
+  // Tasks finished for the queue (answered within their session).
+  std::shared_ptr<std::atomic<uint64_t>> tasks_run;
+};
+
+class Node {
+ public:
+  Node(caf::event_based_actor* self, std::shared_ptr<const NodeContext> context)
+      : self_(self), context_(std::move(context)) {
+    auto me = caf::actor_cast<caf::actor>(self_);
+    for (int i = 0; i < context_->options.slots; ++i) {
+      slots_.push_back(self_->spawn<caf::detached>(
+          slot_actor, static_cast<uint32_t>(i), context_->registry, me));
+      free_.push_back(static_cast<uint32_t>(i));
+    }
+  }
+
+  void StopSlots() {
+    for (const caf::actor& slot : slots_) {
+      self_->send_exit(slot, caf::exit_reason::user_shutdown);
+    }
+    // A slot and this actor hold each other: dropping our handles lets
+    // each be destroyed once it has exited, and the actor system, which
+    // waits for every detached actor's thread, end.
+    slots_.clear();
+  }
+
+  void OnSession(const caf::actor& gateway, SessionPromise promise) {
+    if (draining_) {
+      promise->set_value({SessionEnd::kDrained, ""});
+      return;
+    }
+    ++session_;
+    promise_ = std::move(promise);
+    proxy_ = nullptr;
+    gateway_ = gateway;
+    self_->monitor(gateway_);
+    const NodeOptions& o = context_->options;
+    self_->send(gateway_, hello_atom::value, kNodeProtocolVersion, o.name,
+                static_cast<uint32_t>(o.slots), context_->tasks);
+  }
+
+  void OnWelcome(const SignatureMap& queue_tasks) {
+    if (!promise_ || proxy_) return;
+    std::vector<std::string> why = NodeRefusals(context_->tasks, queue_tasks);
+    if (!why.empty())
+      return End({SessionEnd::kRefused, absl::StrJoin(why, "\n")});
+    proxy_ = caf::actor_cast<caf::actor>(self_->current_sender());
+    self_->monitor(proxy_);
+    Pump();
+  }
+
+  void OnRefuse(SessionEnd::Kind kind, const std::string& why) {
+    if (!promise_ || proxy_) return;
+    End({kind, why});
+  }
+
+  // Serve() saw no end of the session for connection_timeout: if it was
+  // never welcomed, the queue took the connection and does not answer.
+  void OnHelloTimeout() {
+    if (promise_ && !proxy_) {
+      End({SessionEnd::kLost, "no answer to hello"});
+    }
+  }
+
+  void OnTask(uint64_t id, std::string& name, std::vector<char>& arguments) {
+    if (!proxy_ || self_->current_sender() != proxy_.address()) return;
+    if (draining_) return;  // Given back by leaving.
+    pending_.push_back(Pending{id, std::move(name), std::move(arguments)});
+    Pump();
+  }
+
+  void OnSlotDone(uint32_t slot, uint64_t session, uint64_t id, bool ok,
+                  std::vector<char>& result, std::string& type,
+                  std::string& message) {
+    free_.push_back(slot);
+    if (session == session_ && proxy_) {
+      --running_;
+      context_->tasks_run->fetch_add(1, std::memory_order_relaxed);
+      if (ok) {
+        self_->send(proxy_, result_atom::value, id, std::move(result));
+      } else {
+        self_->send(proxy_, error_atom::value, id, std::move(type),
+                    std::move(message));
+      }
+    }
+    Pump();
+  }
+
+  void OnDrain() {
+    draining_ = true;
+    pending_.clear();
+    if (!promise_) return;  // Run() sees the flag before it connects again.
+    if (!proxy_) return End({SessionEnd::kDrained, ""});
+    Pump();
+  }
+
+  void OnDown(const caf::down_msg& down) {
+    if (!promise_) return;
+    if (down.source == gateway_.address() || down.source == proxy_.address()) {
+      End({SessionEnd::kLost, self_->system().render(down.reason)});
+    }
+  }
+
+ private:
+  struct Pending {
+    uint64_t id;
+    std::string name;
+    std::vector<char> arguments;
+  };
+
+  void Pump() {
+    if (!proxy_) return;
+    while (!free_.empty() && !pending_.empty()) {
+      Pending task = std::move(pending_.front());
+      pending_.pop_front();
+      uint32_t slot = free_.back();
+      free_.pop_back();
+      ++running_;
+      // The start goes out before the slot can answer: the proxy sees them
+      // in this order.
+      self_->send(proxy_, started_atom::value, task.id);
+      self_->send(slots_[slot], run_slot_atom::value, session_, task.id,
+                  std::move(task.name), std::move(task.arguments));
+    }
+    if (draining_ && running_ == 0) {
+      self_->send(proxy_, leave_atom::value);
+      End({SessionEnd::kDrained, ""});
+    }
+  }
+
+  void End(SessionEnd end) {
+    if (gateway_) self_->demonitor(gateway_);
+    if (proxy_) self_->demonitor(proxy_);
+    gateway_ = nullptr;
+    proxy_ = nullptr;
+    pending_.clear();
+    running_ = 0;
+    // A new session number: answers of this one's tasks are dropped.
+    ++session_;
+    std::exchange(promise_, nullptr)->set_value(std::move(end));
+  }
+
+  caf::event_based_actor* const self_;
+  const std::shared_ptr<const NodeContext> context_;
+  std::vector<caf::actor> slots_;
+  std::vector<uint32_t> free_;
+  uint64_t session_ = 0;
+  SessionPromise promise_;  // Set while a session is on.
+  caf::actor gateway_;
+  caf::actor proxy_;  // Set once welcomed.
+  std::deque<Pending> pending_;
+  // Tasks of this session on a slot.
+  int running_ = 0;
+  bool draining_ = false;
+};
+
+caf::behavior node_actor(caf::event_based_actor* self,
+                         std::shared_ptr<const NodeContext> context) {
+  ReleaseFromRegistryOnExit(self);
+  auto node = std::make_shared<Node>(self, std::move(context));
+  self->set_down_handler([node](caf::down_msg& down) { node->OnDown(down); });
+  self->set_exit_handler([self, node](caf::exit_msg& exit) {
+    node->StopSlots();
+    self->quit(exit.reason);
+  });
+  return {
+      [node](session_atom, const caf::actor& gateway, SessionPromise& p) {
+        node->OnSession(gateway, std::move(p));
+      },
+      [node](welcome_atom, const SignatureMap& tasks) {
+        node->OnWelcome(tasks);
+      },
+      [node](refuse_atom, const std::string& why) {
+        node->OnRefuse(SessionEnd::kRefused, why);
+      },
+      [node](busy_atom, const std::string& why) {
+        node->OnRefuse(SessionEnd::kBusy, why);
+      },
+      [node](hello_timeout_atom) { node->OnHelloTimeout(); },
+      [node](task_atom, uint64_t id, std::string& name,
+             std::vector<char>& arguments) {
+        node->OnTask(id, name, arguments);
+      },
+      [node](slot_done_atom, uint32_t slot, uint64_t session, uint64_t id,
+             bool ok, std::vector<char>& result, std::string& type,
+             std::string& message) {
+        node->OnSlotDone(slot, session, id, ok, result, type, message);
+      },
+      [node](drain_atom) { node->OnDrain(); },
+  };
+}
+
+std::string DefaultName() {
+  char host[256] = {};
+  if (gethostname(host, sizeof(host) - 1) != 0) host[0] = '\0';
+  return std::string(host[0] != '\0' ? host : "node") + ":" +
+         std::to_string(getpid());
+}
+
+}  // namespace
+}  // namespace internal
+
+class WorkerNode::Impl {
+ public:
+  Impl(NodeOptions options, std::shared_ptr<const TaskRegistry> registry) {
+    if (registry == nullptr) {
+      throw std::invalid_argument("taskqueue: WorkerNode needs a registry");
+    }
+    if (options.slots < 1 ||
+        options.slots > static_cast<int>(internal::kMaxNodeSlots)) {
+      throw std::invalid_argument(
+          "taskqueue: NodeOptions::slots must be between 1 and " +
+          std::to_string(internal::kMaxNodeSlots));
+    }
+    if (options.port == 0) {
+      throw std::invalid_argument("taskqueue: NodeOptions::port is not set");
+    }
+    if (options.heartbeat_interval.count() <= 0 ||
+        options.connection_timeout <= options.heartbeat_interval) {
+      throw std::invalid_argument(
+          "taskqueue: NodeOptions needs 0 < heartbeat_interval < "
+          "connection_timeout");
+    }
+    if (options.reconnect_first.count() <= 0 ||
+        options.reconnect_most < options.reconnect_first) {
+      throw std::invalid_argument(
+          "taskqueue: NodeOptions needs 0 < reconnect_first <= "
+          "reconnect_most");
+    }
+    if (options.name.empty()) options.name = internal::DefaultName();
+    config_.load<caf::io::middleman>();
+    config_.set("scheduler.max-threads", size_t{1});
+    config_.set("scheduler.policy", caf::atom("sharing"));
+    internal::ConfigureConnectionWatch(config_, options.heartbeat_interval,
+                                       options.connection_timeout);
+    context_ = std::make_shared<internal::NodeContext>(internal::NodeContext{
+        .options = std::move(options),
+        .registry = registry,
+        .tasks = registry->signatures(),
+        .tasks_run = std::make_shared<std::atomic<uint64_t>>(0),
+    });
+  }
+
+  NodeExit Run() {
+    caf::actor_system system(config_);
+    // Not detached: CAF's middleman may re-register the node actor after it
+    // exited (a message of its still on its way out puts it back into the
+    // registry), and ~actor_system waits for each detached actor's thread
+    // until its actor is destroyed, which the registry prevents until later
+    // in the same destructor. The slots, which never talk to the network,
+    // are detached; this actor only routes messages.
+    caf::actor node = system.spawn(internal::node_actor, context_);
+    {
+      absl::MutexLock lock(&mu_);
+      node_ = node;
+    }
+    NodeExit exit = Serve(system, node);
+    {
+      absl::MutexLock lock(&mu_);
+      node_ = nullptr;
+    }
+    caf::anon_send_exit(node, caf::exit_reason::user_shutdown);
+    exit.tasks_run = context_->tasks_run->load();
+    return exit;
+  }
+
+  void Drain() {
+    absl::MutexLock lock(&mu_);
+    drain_ = true;
+    if (node_) caf::anon_send(node_, internal::drain_atom::value);
+  }
+
+ private:
+  NodeExit Serve(caf::actor_system& system, const caf::actor& node) {
+    const NodeOptions& o = context_->options;
+    std::minstd_rand random(std::random_device{}());
+    std::chrono::milliseconds wait = o.reconnect_first;
+    std::string target = o.host + ":" + std::to_string(o.port);
+    for (;;) {
+      if (Draining()) return {};
+      caf::expected<caf::actor> gateway =
+          system.middleman().remote_actor(o.host, o.port);
+      if (gateway) {
+        auto promise = std::make_shared<std::promise<internal::SessionEnd>>();
+        std::future<internal::SessionEnd> ended = promise->get_future();
+        caf::anon_send(node, internal::session_atom::value, *gateway,
+                       std::move(promise));
+        std::fprintf(stderr, "taskqueue node %s: connected to %s\n",
+                     o.name.c_str(), target.c_str());
+        // A queue that takes the connection but never answers is as lost
+        // as one that hangs later. Timed here, not by a delayed message to
+        // the node actor: CAF's clock would hold the actor until it fired,
+        // and ~actor_system, which waits for the actor's thread before it
+        // stops the clock, would hang that long.
+        if (ended.wait_for(o.connection_timeout) != std::future_status::ready) {
+          caf::anon_send(node, internal::hello_timeout_atom::value);
+        }
+        internal::SessionEnd end = ended.get();
+        if (end.kind == internal::SessionEnd::kRefused) {
+          std::fprintf(stderr, "taskqueue node %s: refused by %s:\n%s\n",
+                       o.name.c_str(), target.c_str(), end.why.c_str());
+          return {.refused = true, .why = end.why};
+        }
+        if (end.kind == internal::SessionEnd::kDrained) return {};
+        std::fprintf(
+            stderr, "taskqueue node %s: %s %s (%s)\n", o.name.c_str(),
+            end.kind == internal::SessionEnd::kBusy ? "not now from" : "lost",
+            target.c_str(), end.why.c_str());
+        // A queue that was up for a while is worth a quick retry; one that
+        // says "not now" is not.
+        if (end.kind == internal::SessionEnd::kLost) wait = o.reconnect_first;
+      } else {
+        std::fprintf(stderr, "taskqueue node %s: cannot reach %s (%s)\n",
+                     o.name.c_str(), target.c_str(),
+                     system.render(gateway.error()).c_str());
+      }
+      // Jitter: nodes that lost the same queue do not come back in step.
+      std::uniform_int_distribution<int64_t> jitter(0, wait.count() / 2);
+      WaitForDrain(wait + std::chrono::milliseconds(jitter(random)));
+      wait = std::min(wait * 2, o.reconnect_most);
+    }
+  }
+
+  bool Draining() {
+    absl::MutexLock lock(&mu_);
+    return drain_;
+  }
+  void WaitForDrain(std::chrono::milliseconds timeout) {
+    absl::MutexLock lock(&mu_);
+    mu_.AwaitWithTimeout(absl::Condition(&drain_), absl::FromChrono(timeout));
+  }
+
+  caf::actor_system_config config_;
+  std::shared_ptr<const internal::NodeContext> context_;
+  absl::Mutex mu_;
+  bool drain_ ABSL_GUARDED_BY(mu_) = false;
+  caf::actor node_ ABSL_GUARDED_BY(mu_);
+};
+
+WorkerNode::WorkerNode(NodeOptions options,
+                       std::shared_ptr<const TaskRegistry> registry)
+    : impl_(std::make_unique<Impl>(std::move(options), std::move(registry))) {}
+
+WorkerNode::~WorkerNode() { impl_->Drain(); }
+
+NodeExit WorkerNode::Run() { return impl_->Run(); }
+
+void WorkerNode::Drain() { impl_->Drain(); }
+
+}  // namespace taskqueue

@@ -1,0 +1,94 @@
+#include "tools/worker_node/worker_node_main.h"
+
+#include <pthread.h>
+#include <signal.h>
+
+#include <cstdint>
+#include <cstdio>
+#include <exception>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/strings/numbers.h"
+#include "taskqueue/task_registry.h"
+#include "taskqueue/worker_node.h"
+
+ABSL_FLAG(std::string, connect, "",
+          "HOST:PORT of the queue (ListenOptions); required");
+ABSL_FLAG(int, slots, 1, "tasks run at once");
+ABSL_FLAG(std::string, name, "",
+          "name in the queue's stats (default: host name and pid)");
+ABSL_FLAG(int, heartbeat_ms, 250, "heartbeat interval");
+ABSL_FLAG(int, connection_timeout_ms, 3000,
+          "silence after which the queue counts as lost");
+
+namespace {
+
+// HOST:PORT, the host possibly an [IPv6] literal.
+bool ParseTarget(const std::string& target, std::string* host, uint16_t* port) {
+  size_t colon = target.rfind(':');
+  if (colon == std::string::npos || colon == 0) return false;
+  *host = target.substr(0, colon);
+  if (host->size() > 2 && host->front() == '[' && host->back() == ']') {
+    *host = host->substr(1, host->size() - 2);
+  }
+  uint32_t value = 0;
+  if (!absl::SimpleAtoi(target.substr(colon + 1), &value) || value == 0 ||
+      value > 65535) {
+    return false;
+  }
+  *port = static_cast<uint16_t>(value);
+  return true;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  absl::ParseCommandLine(argc, argv);
+  taskqueue::NodeOptions options;
+  if (!ParseTarget(absl::GetFlag(FLAGS_connect), &options.host,
+                   &options.port)) {
+    std::fprintf(stderr, "worker node: --connect=HOST:PORT is required\n");
+    return 1;
+  }
+  options.slots = absl::GetFlag(FLAGS_slots);
+  options.name = absl::GetFlag(FLAGS_name);
+  options.heartbeat_interval =
+      std::chrono::milliseconds(absl::GetFlag(FLAGS_heartbeat_ms));
+  options.connection_timeout =
+      std::chrono::milliseconds(absl::GetFlag(FLAGS_connection_timeout_ms));
+
+  // Blocked here, before any thread starts, so that every thread inherits
+  // the mask and the signals reach only the waiting thread below.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  auto registry = std::make_shared<taskqueue::TaskRegistry>();
+  std::unique_ptr<taskqueue::WorkerNode> node;
+  try {
+    taskqueue::RegisterNodeTasks(*registry);
+    node = std::make_unique<taskqueue::WorkerNode>(options, registry);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "worker node: %s\n", e.what());
+    return 1;
+  }
+  taskqueue::WorkerNode* drained = node.get();
+  std::thread waiter([signals, drained] {
+    int signal = 0;
+    sigwait(&signals, &signal);
+    if (signal != 0) drained->Drain();
+  });
+  taskqueue::NodeExit exit = node->Run();
+  // Wake the waiter if no signal came.
+  pthread_kill(waiter.native_handle(), SIGTERM);
+  waiter.join();
+  std::fprintf(stderr, "worker node: ran %llu tasks\n",
+               static_cast<unsigned long long>(exit.tasks_run));
+  return exit.refused ? 2 : 0;
+}

@@ -45,10 +45,10 @@ QueueOptions Validated(QueueOptions options) {
   int fewest = options.listen ? 0 : 1;
   if (options.num_workers < fewest ||
       options.num_workers > QueueOptions::kMaxWorkers) {
-    throw std::invalid_argument(
-        "taskqueue: num_workers must be between " + std::to_string(fewest) +
-        " and " + std::to_string(QueueOptions::kMaxWorkers) + ", got " +
-        std::to_string(options.num_workers));
+    throw std::invalid_argument("taskqueue: num_workers must be between " +
+                                std::to_string(fewest) + " and " +
+                                std::to_string(QueueOptions::kMaxWorkers) +
+                                ", got " + std::to_string(options.num_workers));
   }
   if (options.listen) Validate(*options.listen);
   // on_error (empty: the default), max_queued (0: no bound), observer

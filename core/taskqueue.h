@@ -75,8 +75,8 @@
 #define TASKQUEUE_CORE_TASKQUEUE_H_
 
 #include <chrono>
-#include <cstdint>
 #include <cstddef>
+#include <cstdint>
 #include <future>
 #include <memory>
 #include <stop_token>

@@ -98,8 +98,7 @@ bool TaskLifecycle::RetryOrFail(TaskControl* task, int worker,
   }
   int attempt = task->attempts.load(std::memory_order_acquire);
   failure.attempts = attempt;
-  bool allowed =
-      retry_allowed.value_or(attempt < task->options.max_attempts);
+  bool allowed = retry_allowed.value_or(attempt < task->options.max_attempts);
   if (allowed && task->make_attempt && !task->stop_requested.load()) {
     task->last_failure = failure.exception;
     // From here a handle may cancel it again.

@@ -311,9 +311,10 @@ void Scheduler::AttemptLost(const QueuedTask& task, EndpointKind kind,
     return;
   }
   // Only portable tasks, which have a control block, run remotely.
-  bool retry = kind == EndpointKind::kRemote
-                   ? lifecycle_.NodeLost(control.get(), options_.max_node_losses)
-                   : lifecycle_.AttemptLost(control.get(), WorkerDied());
+  bool retry =
+      kind == EndpointKind::kRemote
+          ? lifecycle_.NodeLost(control.get(), options_.max_node_losses)
+          : lifecycle_.AttemptLost(control.get(), WorkerDied());
   if (retry) {
     WaitForRetry(QueuedTask{Attempt(), task.epoch, control}, now);
     return;

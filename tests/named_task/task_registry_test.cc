@@ -145,15 +145,15 @@ TEST(TaskRegistryTest, MissingNamesWhatTheOtherSideLacks) {
   ours.Add(kSum).Add(kRepeat);
   taskqueue::TaskRegistry theirs;
   theirs.Add(kSum).Add(kTwice);
-  EXPECT_THAT(taskqueue::TaskRegistry::Missing(ours.signatures(),
-                                               theirs.signatures()),
-              ElementsAre(::testing::StartsWith("task \"text.repeat\" (")));
+  EXPECT_THAT(
+      taskqueue::TaskRegistry::Missing(ours.signatures(), theirs.signatures()),
+      ElementsAre(::testing::StartsWith("task \"text.repeat\" (")));
   // A side may know more than the other needs.
   taskqueue::TaskRegistry fewer;
   fewer.Add(kSum);
-  EXPECT_THAT(taskqueue::TaskRegistry::Missing(fewer.signatures(),
-                                               ours.signatures()),
-              ::testing::IsEmpty());
+  EXPECT_THAT(
+      taskqueue::TaskRegistry::Missing(fewer.signatures(), ours.signatures()),
+      ::testing::IsEmpty());
 }
 
 }  // namespace

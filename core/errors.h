@@ -37,9 +37,9 @@
 //   * `RemoteTaskError`: the task threw there. Its type() is the thrown
 //     type's name on the node, its message() the exception's what().
 //   * `NodeLostError`: the nodes it was sent to were lost (died, hung past
-//     the connection timeout, or disconnected) while it ran: an at-most-once
-//     task (TaskOptions::at_most_once) after the first, any other after
-//     ListenOptions::max_node_losses of them.
+//     the connection timeout, or disconnected) while they held it: an
+//     at-most-once task (TaskOptions::at_most_once) after the first, any
+//     other after ListenOptions::max_node_losses of them.
 #ifndef TASKQUEUE_CORE_ERRORS_H_
 #define TASKQUEUE_CORE_ERRORS_H_
 

@@ -24,9 +24,12 @@
 // one turned away for now (its name is connected, or max_nodes are).
 //
 // Failure: a node that dies, disconnects or sends nothing (not even CAF's
-// heartbeat) for `connection_timeout` is lost: what it had not started runs
-// elsewhere; what it was running runs again elsewhere (TaskOptions::
-// at_most_once and `max_node_losses` say when not).
+// heartbeat) for `connection_timeout` is lost. Every task it was sent and had
+// not answered may have run there (its last reports are lost with it), so
+// each runs again elsewhere and counts one node loss (TaskOptions::
+// at_most_once and `max_node_losses` say when it fails instead). A node that
+// drains (WorkerNode::Drain, SIGTERM) hands back what it had not started:
+// that runs elsewhere, counting nothing.
 //
 // Invalid options (no registry, a port or count out of range, a heartbeat not
 // shorter than the timeout, an address off loopback without

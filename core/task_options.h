@@ -104,12 +104,13 @@ struct TaskOptions {
   int max_attempts = 1;
   Backoff backoff;
 
-  // Named tasks on worker nodes only. A node lost while it ran the task
-  // (killed, hung, disconnected) may or may not have run it. By default such
-  // an attempt is repeated elsewhere, whatever max_attempts says
-  // (at-least-once), up to ListenOptions::max_node_losses nodes; with
-  // at_most_once the task fails with NodeLostError instead. Tasks a node was
-  // sent and had not started go elsewhere either way. Default: false.
+  // Named tasks on worker nodes only. A node lost after it was sent the task
+  // (killed, hung, disconnected) may or may not have run it. By default the
+  // task runs again elsewhere, whatever max_attempts says (at-least-once),
+  // up to ListenOptions::max_node_losses nodes; with at_most_once it fails
+  // with NodeLostError instead, and it is sent to a node only into a free
+  // slot (never prefetched), so that it fails only where it may have run.
+  // A node that drains hands it back unrun either way. Default: false.
   bool at_most_once = false;
 };
 

@@ -80,7 +80,7 @@ bool TaskLifecycle::NodeLost(TaskControl* task, int max_losses) {
     why = "at-most-once task lost with the worker node running it";
   } else if (lost >= max_losses) {
     why = "task lost with " + std::to_string(lost) +
-          " worker nodes that ran it (ListenOptions::max_node_losses)";
+          " worker nodes that held it (ListenOptions::max_node_losses)";
   }
   TaskFailure failure{.exception = std::make_exception_ptr(NodeLostError(why)),
                       .description = why};

@@ -70,7 +70,7 @@ class TaskLifecycle {
   // off the worker.
   bool AttemptLost(TaskControl* task, TaskFailure failure);
 
-  // The worker node running the task's attempt was lost (died, hung or
+  // The worker node holding the task's attempt was lost (died, hung or
   // disconnected): the attempt may or may not have run. Returns true when
   // the task goes back to kQueued, as AttemptLost: whatever max_attempts
   // says, since a lost node tells nothing about the task, unless the task is

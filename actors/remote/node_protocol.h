@@ -12,7 +12,7 @@
 //   gateway -> node     (refuse_atom, std::string why)
 //       Not accepted: another version, a registry that does not match (one
 //       line per task). The node must be fixed: it does not retry.
-//   gateway -> node     (busy_atom, std::string why)
+//   queue   -> node     (busy_atom, std::string why)
 //       Not accepted now: its name is connected (the queue may not yet
 //       have noticed that the node's previous process died) or the queue
 //       has max_nodes. The node tries again after its backoff.

@@ -215,10 +215,13 @@ void Scheduler::EndpointLost(EndpointId id, TimePoint now) {
       } else if (task.attempt && task.control &&
                  task.control->state.load(std::memory_order_acquire) ==
                      TaskState::kQueued) {
-        // Claimed and never started (a remote endpoint claims what it
-        // sends ahead): not an attempt, it runs elsewhere. An endpoint
-        // moves the attempt out only once it starts, so a task back in
-        // kQueued without it is a retry on its way (RetryArrived).
+        // Claimed and never started: not an attempt, it runs elsewhere. A
+        // node's proxy claims what it holds back for a free slot and what
+        // it sends ahead; a node that drains hands back what it did not
+        // start, and the proxy of a lost node starts everything it sent
+        // (it may have run). An endpoint moves the attempt out only once it
+        // starts, so a task back in kQueued without it is a retry on its
+        // way (RetryArrived).
         again.push_back(std::move(task));
       } else {
         AttemptLost(task, e.kind, now);

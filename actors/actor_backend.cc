@@ -40,8 +40,9 @@ std::unique_ptr<caf::actor_system_config> MakeConfig(
     ConfigureConnectionWatch(*config, options.listen->heartbeat_interval,
                              options.listen->connection_timeout);
   }
-  // Every actor of a queue is detached (a thread of its own), so CAF's
-  // scheduler threads only idle; one is enough.
+  // Every actor of a queue but the gateway and node proxies (which only
+  // route messages) is detached, a thread of its own, so CAF's scheduler
+  // threads have little to do; one is enough.
   config->set("scheduler.max-threads", size_t{1});
   // And that thread must sleep: the default work-stealing policy polls its
   // queue every ~100 us for the first ~60 ms after any job, which keeps an
@@ -176,12 +177,17 @@ ActorBackend::ActorBackend(const QueueOptions& options)
                          .record_timings = options.record_timings,
                          .tasks = listen_tasks_});
     auto prefetch = static_cast<size_t>(options.listen->prefetch);
+    // Not detached, unlike every other actor of the queue: CAF's middleman
+    // can put a proxy back into the registry after it exited (a message of
+    // its still on the wire to the node), and ~actor_system waits for a
+    // detached actor's thread until its actor is destroyed, which that
+    // registry entry prevents: the queue's destructor would hang. A proxy
+    // runs no task; it only routes messages, on CAF's scheduler thread.
     spawn_proxy = [system, proxy_context, prefetch](
                       int32_t endpoint, caf::actor node, uint32_t slots,
                       caf::actor supervisor) {
-      return system->spawn<caf::detached>(node_proxy_actor, endpoint,
-                                          std::move(node), size_t{slots},
-                                          prefetch, proxy_context, supervisor);
+      return system->spawn(node_proxy_actor, endpoint, std::move(node),
+                           size_t{slots}, prefetch, proxy_context, supervisor);
     };
   }
   supervisor_ = system_->spawn<caf::detached>(

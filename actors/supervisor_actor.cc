@@ -55,7 +55,8 @@ class Supervisor : public InlineCalls {
                                                          : EndpointKind::kLocal;
     Route([&] { scheduler_.EndpointReady(endpoint, credit, kind); });
   }
-  void OnNode(const caf::actor& node, const std::string& name, uint32_t slots) {
+  void OnNode(const caf::actor& gateway, const caf::actor& node,
+              const std::string& name, uint32_t slots) {
     auto taken = std::find(node_names_.begin(), node_names_.end(), name);
     auto free = std::find(node_names_.begin(), node_names_.end(), "");
     std::string why;
@@ -67,7 +68,9 @@ class Supervisor : public InlineCalls {
     }
     if (!why.empty()) {
       ReportRefusal(context_.on_refused, name, why);
-      self_->send(node, busy_atom::value, why);
+      // Through the gateway: this actor never sends to the network (the
+      // gateway's header says why).
+      self_->send(gateway, busy_atom::value, node, why);
       return;
     }
     *free = name;
@@ -307,8 +310,11 @@ caf::behavior supervisor_actor(Self* self, SupervisorContext context) {
         TsanMessageReceived(self);
         s->OnClose();
       },
-      [s](node_atom, const caf::actor& node, const std::string& name,
-          uint32_t slots) { s->OnNode(node, name, slots); },
+      [self, s](node_atom, const caf::actor& node, const std::string& name,
+                uint32_t slots) {
+        s->OnNode(caf::actor_cast<caf::actor>(self->current_sender()), node,
+                  name, slots);
+      },
   };
 }
 

@@ -34,6 +34,11 @@ caf::behavior gateway_actor(caf::event_based_actor* self,
         self->send(supervisor, node_atom::value, node, std::move(hello.name),
                    hello.slots);
       },
+      [self, supervisor](busy_atom, const caf::actor& node, std::string& why) {
+        // Only the supervisor turns a node away as busy.
+        if (self->current_sender() != supervisor.address()) return;
+        self->send(node, busy_atom::value, std::move(why));
+      },
   };
 }
 

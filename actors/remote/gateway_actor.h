@@ -4,7 +4,12 @@
 // goes on to the supervisor, which gives it an endpoint and a proxy.
 //
 // Publishing this instead of the supervisor keeps the supervisor's own
-// messages (pause, clear, join...) out of reach of the network.
+// messages (pause, clear, join...) out of reach of the network. Nor does the
+// supervisor send to a node itself: the gateway says busy for it. CAF's
+// middleman can hold an actor that messaged a peer for as long as the actor
+// system lives, and ~actor_system waits for the detached supervisor's thread
+// until the supervisor is destroyed: it would wait for ever. Only scheduled
+// actors (the gateway, the node proxies) talk to the network.
 #ifndef TASKQUEUE_ACTORS_REMOTE_GATEWAY_ACTOR_H_
 #define TASKQUEUE_ACTORS_REMOTE_GATEWAY_ACTOR_H_
 

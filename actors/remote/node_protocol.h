@@ -12,10 +12,11 @@
 //   gateway -> node     (refuse_atom, std::string why)
 //       Not accepted: another version, a registry that does not match (one
 //       line per task). The node must be fixed: it does not retry.
-//   queue   -> node     (busy_atom, std::string why)
+//   gateway -> node     (busy_atom, std::string why)
 //       Not accepted now: its name is connected (the queue may not yet
 //       have noticed that the node's previous process died) or the queue
-//       has max_nodes. The node tries again after its backoff.
+//       has max_nodes (the supervisor decides; the gateway sends). The
+//       node tries again after its backoff.
 //   proxy   -> node     (welcome_atom, SignatureMap tasks)
 //       Accepted; the sender is the node's proxy, its peer from now on.
 //       `tasks` is the queue's registry, which the node checks too.

@@ -20,8 +20,8 @@
 
 namespace taskqueue::internal {
 namespace {
-
 using Clock = std::chrono::steady_clock;
+}  // namespace
 
 class NodeProxy {
  public:
@@ -197,16 +197,19 @@ class NodeProxy {
   std::unordered_set<uint64_t> skipped_;
 };
 
-}  // namespace
+NodeProxyState::NodeProxyState() = default;
+NodeProxyState::~NodeProxyState() = default;
 
-caf::behavior node_proxy_actor(caf::event_based_actor* self, int32_t endpoint,
-                               caf::actor node, size_t slots, size_t prefetch,
+caf::behavior node_proxy_actor(caf::stateful_actor<NodeProxyState>* self,
+                               int32_t endpoint, caf::actor node, size_t slots,
+                               size_t prefetch,
                                std::shared_ptr<const NodeProxyContext> context,
                                caf::actor supervisor) {
   ReleaseFromRegistryOnExit(self);
-  auto proxy = std::make_shared<NodeProxy>(self, endpoint, std::move(node),
-                                           slots, prefetch, std::move(context),
-                                           std::move(supervisor));
+  self->state.proxy = std::make_unique<NodeProxy>(
+      self, endpoint, std::move(node), slots, prefetch, std::move(context),
+      std::move(supervisor));
+  NodeProxy* proxy = self->state.proxy.get();
   proxy->Start();
   self->set_down_handler([self, proxy](caf::down_msg& down) {
     TsanMessageReceived(self);

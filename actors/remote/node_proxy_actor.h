@@ -20,8 +20,10 @@
 // breaks the protocol (a report for a task it was not sent, a result before its
 // start) is disconnected the same way.
 //
-// Spawn it detached: the lifecycle runs user callbacks (observer, on_error)
-// on it, as on a worker.
+// Spawn it scheduled, not detached (actor_backend.cc says why). The
+// lifecycle runs user callbacks (observer, on_error) on it, as on a worker,
+// so a slow callback holds up every node's routing, not only this one's:
+// callbacks are contracted to be quick (task_observer.h).
 #ifndef TASKQUEUE_ACTORS_REMOTE_NODE_PROXY_ACTOR_H_
 #define TASKQUEUE_ACTORS_REMOTE_NODE_PROXY_ACTOR_H_
 
@@ -33,6 +35,7 @@
 #include "actors/remote/node_protocol.h"
 #include "caf/actor.hpp"
 #include "caf/event_based_actor.hpp"
+#include "caf/stateful_actor.hpp"
 
 namespace taskqueue::internal {
 
@@ -48,8 +51,23 @@ struct NodeProxyContext {
 // one is at hand when the node drains the current one.
 inline constexpr uint64_t kNodeCredit = 2;
 
-caf::behavior node_proxy_actor(caf::event_based_actor* self, int32_t endpoint,
-                               caf::actor node, size_t slots, size_t prefetch,
+class NodeProxy;
+
+// The proxy's handles (to the node, the supervisor, the lifecycle) live here,
+// and CAF destroys the state as the actor exits: the middleman may keep an
+// exited proxy's object for as long as the actor system lives (a reference
+// of a lost node's), and through it the supervisor, whose detached thread
+// ~actor_system would then wait for, for ever.
+struct NodeProxyState {
+  static inline const char* name = "taskqueue.node_proxy";
+  NodeProxyState();
+  ~NodeProxyState();  // Where NodeProxy is complete.
+  std::unique_ptr<NodeProxy> proxy;
+};
+
+caf::behavior node_proxy_actor(caf::stateful_actor<NodeProxyState>* self,
+                               int32_t endpoint, caf::actor node, size_t slots,
+                               size_t prefetch,
                                std::shared_ptr<const NodeProxyContext> context,
                                caf::actor supervisor);
 

@@ -36,6 +36,7 @@
 #include "caf/io/middleman.hpp"
 #include "caf/send.hpp"
 #include "caf/spawn_options.hpp"
+#include "caf/stateful_actor.hpp"
 #include "caf/system_messages.hpp"
 #include "taskqueue/task_registry.h"
 
@@ -268,10 +269,20 @@ class Node {
   bool draining_ = false;
 };
 
-caf::behavior node_actor(caf::event_based_actor* self,
+// The node's handles (the slots, the gateway, the proxy) live in the
+// actor's state, which CAF destroys as the actor exits: an exited actor that
+// the middleman still references (a lost queue's) then holds no slot, whose
+// detached thread ~actor_system would wait for, for ever.
+struct NodeState {
+  static inline const char* name = "taskqueue.worker_node";
+  std::unique_ptr<Node> node;
+};
+
+caf::behavior node_actor(caf::stateful_actor<NodeState>* self,
                          std::shared_ptr<const NodeContext> context) {
   ReleaseFromRegistryOnExit(self);
-  auto node = std::make_shared<Node>(self, std::move(context));
+  self->state.node = std::make_unique<Node>(self, std::move(context));
+  Node* node = self->state.node.get();
   self->set_down_handler([node](caf::down_msg& down) { node->OnDown(down); });
   self->set_exit_handler([self, node](caf::exit_msg& exit) {
     node->StopSlots();

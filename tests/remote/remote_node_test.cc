@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdint>
+#include <future>
 #include <limits>
 #include <memory>
 #include <optional>
@@ -241,7 +242,10 @@ TEST(RemoteNode, ASecondNodeOfTheSameNameWaitsItsTurn) {
   first.reset();
   // The second takes the name over and works.
   ASSERT_TRUE(WaitFor([&] { return ConnectedNodes(q) == 1; })) << second.log();
-  EXPECT_EQ(q.submit(kSquare, int64_t{7}, 0).get(), 50);
+  auto square = q.submit(kSquare, int64_t{7}, 0);
+  ASSERT_EQ(square.wait_for(milliseconds(20000)), std::future_status::ready)
+      << second.log();
+  EXPECT_EQ(square.get(), 50);
 }
 
 }  // namespace

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages taskqueue builds with: Bazel, the compilers
 # (GCC and Clang) and the C++ libraries the Bazel workspace takes from the
-# system (tools/bazel/deps.bzl, bench_deps.bzl); then buildifier, which
+# system (tools/bazel/deps.bzl, bench_deps.bzl); Debian's source of CAF, whose
+# network modules the workspace builds patched (tools/bazel/caf_source.bzl);
+# then buildifier, which
 # tools/test.sh checks the BUILD and .bzl files with, from npm (Node.js from
 # Debian too, if there is none yet). Idempotent: when everything is installed
 # it only checks, quickly, and changes nothing.
@@ -27,7 +29,17 @@ packages=(
   libtbb-dev              # @onetbb (benchmark baseline)
   libconcurrentqueue-dev  # @concurrentqueue (benchmark baseline)
   libexpat1-dev           # XML parser the example tests check plots with
+  openssl                 # the CLI the TLS tests make certificates with
 )
+
+# Debian's source of the CAF release libcaf-dev is built from; the SHA-256 is
+# the one in Debian's actor-framework_0.17.6-2.1.dsc.
+caf_source_dir=/var/cache/taskqueue
+caf_tarball=actor-framework_0.17.6.orig.tar.gz
+caf_sha256=e2bf5bd243f08bb7d8adde197cfe3e6d71314ed3378fe0692f8932f4c3b3928c
+caf_source_ok() {
+  echo "$caf_sha256  $caf_source_dir/$caf_tarball" | sha256sum --check --status 2>/dev/null
+}
 
 missing=()
 for package in "${packages[@]}"; do
@@ -46,7 +58,7 @@ buildifier_ok() {
   # "buildifier version: 8.2.1 " (sic), then a line with the commit.
   [[ "$version" == "buildifier version: $buildifier_version"[[:space:]]* ]]
 }
-if [[ ${#missing[@]} -eq 0 ]] && buildifier_ok; then
+if [[ ${#missing[@]} -eq 0 ]] && buildifier_ok && caf_source_ok; then
   exit 0
 fi
 
@@ -60,6 +72,7 @@ else
     echo "  apt-get update && apt-get install ${missing[*]}" >&2
   fi
   echo "  npm install --global --ignore-scripts @bazel/buildifier@$buildifier_version" >&2
+  echo "  and fetch $caf_source_dir/$caf_tarball (apt-get source --download-only actor-framework)" >&2
   exit 1
 fi
 
@@ -77,6 +90,33 @@ if ! buildifier_ok; then
     "@bazel/buildifier@$buildifier_version"
   if ! buildifier_ok; then
     echo "setup.sh: buildifier $buildifier_version is not on PATH after npm install" >&2
+    exit 1
+  fi
+fi
+
+if ! caf_source_ok; then
+  echo "setup.sh: fetching CAF's source ($caf_tarball) from Debian"
+  # apt-get source needs a deb-src entry; Debian 12 has none by default. The
+  # one added is for the archive the system already installs from.
+  if ! grep -rqs '^Types:.*deb-src\|^deb-src ' /etc/apt/sources.list /etc/apt/sources.list.d/; then
+    uri="$(grep -rhs '^URIs:' /etc/apt/sources.list.d/*.sources | head -n 1 | awk '{print $2}')"
+    "${as_root[@]}" tee /etc/apt/sources.list.d/taskqueue-deb-src.sources >/dev/null <<SOURCES
+Types: deb-src
+URIs: ${uri:-http://deb.debian.org/debian}
+Suites: bookworm
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+SOURCES
+  fi
+  "${as_root[@]}" apt-get update
+  download="$(mktemp -d)"
+  # Only the orig tarball matters: Debian's patch tarball may not download.
+  (cd "$download" && apt-get source --download-only actor-framework) || true
+  "${as_root[@]}" mkdir -p "$caf_source_dir"
+  "${as_root[@]}" cp "$download/$caf_tarball" "$caf_source_dir/" || true
+  rm -rf "$download"
+  if ! caf_source_ok; then
+    echo "setup.sh: could not fetch $caf_tarball with SHA-256 $caf_sha256" >&2
     exit 1
   fi
 fi

@@ -21,6 +21,7 @@ installs them all.
 """
 
 load("@bazel_tools//tools/build_defs/repo:utils.bzl", "maybe")
+load(":caf_source.bzl", "caf_source")
 load(":offline_stubs.bzl", "offline_stub")
 load(":system_library.bzl", "system_cc", "system_library")
 
@@ -130,15 +131,11 @@ _CAF_TARGETS = {
         headers = ["caf/all.hpp", "caf/scheduler/test_coordinator.hpp"],
         linkopts = ["-lcaf_core", "-pthread"],
     ),
-    ":io": system_cc(
-        headers = ["caf/io/all.hpp"],
-        linkopts = ["-lcaf_io"],
-        deps = [":core"],
-    ),
+    # Built from Debian's source with our patches (caf_source.bzl).
+    ":io": system_cc(deps = ["@caf_source//:io"]),
     ":openssl": system_cc(
-        headers = ["caf/openssl/all.hpp", "openssl/ssl.h"],
-        linkopts = ["-lcaf_openssl"],
-        deps = [":io"],
+        headers = ["openssl/ssl.h"],
+        deps = ["@caf_source//:openssl"],
     ),
     ":caf": system_cc(deps = [":core", ":io"]),
     # caf/test/dsl.hpp (test_coordinator_fixture, expect(...)). Header-only,
@@ -191,4 +188,19 @@ def taskqueue_deps():
         name = "caf",
         debian_packages = ["libcaf-dev", "libssl-dev"],
         targets = _CAF_TARGETS,
+    )
+    maybe(
+        caf_source,
+        name = "caf_source",
+        tarball = "/var/cache/taskqueue/actor-framework_0.17.6.orig.tar.gz",
+        sha256 = "e2bf5bd243f08bb7d8adde197cfe3e6d71314ed3378fe0692f8932f4c3b3928c",
+        strip_prefix = "actor-framework-0.17.6",
+        build_file = Label("//tools/bazel:caf_source.BUILD"),
+        patches = [
+            Label("//tools/bazel:caf_patches/0000-debian-include-limits.patch"),
+            Label("//tools/bazel:caf_patches/0001-openssl-clear-error-queue.patch"),
+            Label("//tools/bazel:caf_patches/0002-io-want-read-write-backoff.patch"),
+            Label("//tools/bazel:caf_patches/0003-basp-bound-payload.patch"),
+            Label("//tools/bazel:caf_patches/0004-openssl-tls12-minimum.patch"),
+        ],
     )

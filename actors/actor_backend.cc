@@ -22,6 +22,7 @@
 #include "caf/atom.hpp"
 #include "caf/exit_reason.hpp"
 #include "caf/io/middleman.hpp"
+#include "caf/openssl/publish.hpp"
 #include "caf/send.hpp"
 #include "caf/spawn_options.hpp"
 #include "taskqueue/errors.h"
@@ -31,12 +32,21 @@
 namespace taskqueue::internal {
 namespace {
 
+std::optional<TransportSecurity> MakeTransport(const QueueOptions& options) {
+  if (!options.listen) return std::nullopt;
+  const ListenOptions& listen = *options.listen;
+  return TransportSecurity("ListenOptions", listen.address, listen.tls,
+                           listen.allow_insecure_remote,
+                           listen.max_message_bytes);
+}
+
 std::unique_ptr<caf::actor_system_config> MakeConfig(
-    const QueueOptions& options) {
+    const QueueOptions& options,
+    const std::optional<TransportSecurity>& transport) {
   auto config = std::make_unique<caf::actor_system_config>();
-  if (options.listen) {
+  if (transport) {
     // Only a listening queue pays for the middleman's thread.
-    config->load<caf::io::middleman>();
+    transport->Configure(*config);
     ConfigureConnectionWatch(*config, options.listen->heartbeat_interval,
                              options.listen->connection_timeout);
   }
@@ -129,7 +139,8 @@ class ActorBackend::Link : public QueueLink {
 ActorBackend::ActorBackend(const QueueOptions& options)
     : num_workers_(options.num_workers),
       record_timings_(options.record_timings),
-      config_(MakeConfig(options)),
+      transport_(MakeTransport(options)),
+      config_(MakeConfig(options, transport_)),
       system_(std::make_unique<caf::actor_system>(*config_)),
       inbox_(std::make_shared<TaskInbox>()),
       counters_(std::make_shared<QueueCounters>(
@@ -226,8 +237,13 @@ ActorBackend::ActorBackend(const QueueOptions& options)
 void ActorBackend::Listen(const ListenOptions& listen) {
   gateway_ = system_->spawn(gateway_actor, listen_tasks_, listen.on_refused,
                             supervisor_);
-  caf::expected<uint16_t> port = system_->middleman().publish(
-      gateway_, listen.port, listen.address.c_str(), /*reuse_addr=*/true);
+  caf::expected<uint16_t> port =
+      transport_->tls()
+          ? caf::openssl::publish(gateway_, listen.port, listen.address.c_str(),
+                                  /*reuse=*/true)
+          : system_->middleman().publish(gateway_, listen.port,
+                                         listen.address.c_str(),
+                                         /*reuse_addr=*/true);
   if (!port) {
     throw std::runtime_error("taskqueue: cannot listen on " + listen.address +
                              ":" + std::to_string(listen.port) + ": " +
@@ -333,6 +349,14 @@ void ActorBackend::CheckRunnable(const TaskControl* control) const {
     return;
   }
   if (!port_) return;
+  if (!transport_->Fits(remote->arguments.size())) {
+    throw std::invalid_argument(
+        "taskqueue: the arguments of task \"" + std::string(remote->name) +
+        "\" take " + std::to_string(remote->arguments.size()) +
+        " bytes, more than a message to a worker node may carry "
+        "(ListenOptions::max_message_bytes, " +
+        std::to_string(transport_->max_message_bytes()) + ")");
+  }
   auto it = listen_tasks_.find(std::string(remote->name));
   if (it == listen_tasks_.end()) {
     throw UnknownTaskError("taskqueue: task \"" + std::string(remote->name) +

@@ -24,6 +24,7 @@
 #include "actors/lifecycle/task_lifecycle.h"
 #include "actors/lifecycle_reporter.h"
 #include "actors/queue_counters.h"
+#include "actors/remote/transport_security.h"
 #include "actors/task_inbox.h"
 #include "caf/actor.hpp"
 #include "caf/actor_system.hpp"
@@ -131,6 +132,8 @@ class ActorBackend {
 
   const int num_workers_;
   const bool record_timings_;
+  // A listening queue's: checked before anything starts.
+  const std::optional<TransportSecurity> transport_;
   std::unique_ptr<caf::actor_system_config> config_;
   std::unique_ptr<caf::actor_system> system_;
   // Actor threads the system started for itself before we spawned any.

@@ -31,11 +31,19 @@
 // drains (WorkerNode::Drain, SIGTERM) hands back what it had not started:
 // that runs elsewhere, counting nothing.
 //
+// Security: with `tls`, nodes and queue authenticate each other and encrypt
+// (tls_options.h). Without it, anyone who reaches the port can connect as a
+// node (and is sent tasks and their arguments) in the clear: fine on
+// loopback, so an address off loopback needs `tls` or
+// `allow_insecure_remote`. Either way, a peer that sends garbage, a forged
+// or oversized frame (more than `max_message_bytes`) or fails its TLS
+// handshake loses its connection and nothing else: other nodes go on.
+//
 // Invalid options (no registry, a port or count out of range, a heartbeat not
-// shorter than the timeout, an address off loopback without
-// `allow_insecure_remote`) make the TaskQueue constructor throw
-// std::invalid_argument; an address or port that cannot be bound throws
-// std::runtime_error. Nothing is started then.
+// shorter than the timeout, an address off loopback without TLS or
+// `allow_insecure_remote`, TLS files that do not load) make the TaskQueue
+// constructor throw std::invalid_argument; an address or port that cannot be
+// bound throws std::runtime_error. Nothing is started then.
 #ifndef TASKQUEUE_CORE_LISTEN_OPTIONS_H_
 #define TASKQUEUE_CORE_LISTEN_OPTIONS_H_
 
@@ -43,7 +51,10 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
+
+#include "taskqueue/tls_options.h"
 
 namespace taskqueue {
 
@@ -72,10 +83,17 @@ struct ListenOptions {
   // Nodes connected at once; more are turned away until one leaves (they
   // try again). In [1, 4096].
   int max_nodes = 64;
+  // Mutual TLS with the nodes (tls_options.h). Unset: plain TCP.
+  std::optional<TlsOptions> tls;
   // Listening on an address other than loopback without TLS lets anyone
   // who reaches the port run the registry's tasks: refused unless this is
   // set.
   bool allow_insecure_remote = false;
+  // The largest message a node may send (a result, mostly); a node that
+  // sends more is disconnected, as one that sends garbage. A task whose
+  // arguments are larger cannot be added (add_task throws). In [64 KiB,
+  // 1 GiB]; set the nodes' NodeOptions::max_message_bytes alike.
+  uint32_t max_message_bytes = 64 << 20;
   // Called (on the queue's network thread; keep it short, never block) for
   // each node turned away, with the name it gave and why, one line per
   // reason: the node is told the same and exits, so its operator and this

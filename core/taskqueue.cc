@@ -19,12 +19,9 @@ void Check(bool ok, const char* what) {
 }
 
 // Every field: an invalid value fails here rather than changing what the
-// queue does (a negative block_timeout made kBlock behave as kReject).
-bool IsLoopback(const std::string& address) {
-  return address == "localhost" || address == "::1" ||
-         address.rfind("127.", 0) == 0;
-}
-
+// queue does (a negative block_timeout made kBlock behave as kReject). The
+// transport (address, TLS, message bound) is the backend's to check
+// (TransportSecurity), as the worker node's is.
 void Validate(const ListenOptions& o) {
   Check(o.registry != nullptr, "ListenOptions::registry is required");
   Check(o.prefetch >= 0 && o.prefetch <= 1024,
@@ -35,10 +32,6 @@ void Validate(const ListenOptions& o) {
   Check(o.max_node_losses >= 1, "ListenOptions::max_node_losses must be >= 1");
   Check(o.max_nodes >= 1 && o.max_nodes <= 4096,
         "ListenOptions::max_nodes must be between 1 and 4096");
-  Check(IsLoopback(o.address) || o.allow_insecure_remote,
-        "ListenOptions: listening off loopback without TLS lets anyone who "
-        "reaches the port run tasks; set allow_insecure_remote to do it "
-        "anyway");
 }
 
 QueueOptions Validated(QueueOptions options) {

@@ -37,7 +37,10 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
+
+#include "taskqueue/tls_options.h"
 
 namespace taskqueue {
 
@@ -55,6 +58,18 @@ struct NodeOptions {
   // As ListenOptions: how this side notices a queue that hangs.
   std::chrono::milliseconds heartbeat_interval{250};
   std::chrono::milliseconds connection_timeout{3000};
+  // Mutual TLS with the queue (tls_options.h): set it exactly when the
+  // queue's ListenOptions::tls is. A handshake that fails (the queue's
+  // certificate is not of `ca_file`'s CA, or it refused ours) is retried
+  // like an unreachable queue, and says so on stderr.
+  std::optional<TlsOptions> tls;
+  // Connecting to a host other than loopback without TLS sends the node's
+  // results in the clear to whoever answers there: refused unless set.
+  bool allow_insecure_remote = false;
+  // The largest message the queue may send (a task with its arguments); as
+  // ListenOptions::max_message_bytes, which should be the same. A result
+  // larger than this is reported as the task's error instead.
+  uint32_t max_message_bytes = 64 << 20;
   // Waits between attempts to connect: doubling from the first to the
   // most, with jitter, back to the first once connected.
   std::chrono::milliseconds reconnect_first{50};

@@ -28,12 +28,14 @@
 #include "actors/remote/node_handshake.h"
 #include "actors/remote/node_protocol.h"
 #include "actors/remote/registry_release.h"
+#include "actors/remote/transport_security.h"
 #include "caf/actor_system.hpp"
 #include "caf/actor_system_config.hpp"
 #include "caf/allowed_unsafe_message_type.hpp"
 #include "caf/event_based_actor.hpp"
 #include "caf/exit_reason.hpp"
 #include "caf/io/middleman.hpp"
+#include "caf/openssl/remote_actor.hpp"
 #include "caf/send.hpp"
 #include "caf/spawn_options.hpp"
 #include "caf/stateful_actor.hpp"
@@ -111,6 +113,7 @@ caf::behavior slot_actor(caf::event_based_actor* self, uint32_t slot,
 
 struct NodeContext {
   NodeOptions options;
+  TransportSecurity transport;
   std::shared_ptr<const TaskRegistry> registry;
   SignatureMap tasks;
   // Tasks finished for the queue (answered within their session).
@@ -191,7 +194,15 @@ class Node {
     if (session == session_ && proxy_) {
       --running_;
       context_->tasks_run->fetch_add(1, std::memory_order_relaxed);
-      if (ok) {
+      if (ok && !context_->transport.Fits(result.size())) {
+        // The queue would drop the connection, and with it every task here.
+        self_->send(
+            proxy_, error_atom::value, id,
+            std::string("taskqueue::MessageTooLarge"),
+            "the result takes " + std::to_string(result.size()) +
+                " bytes, more than NodeOptions::max_message_bytes (" +
+                std::to_string(context_->transport.max_message_bytes()) + ")");
+      } else if (ok) {
         self_->send(proxy_, result_atom::value, id, std::move(result));
       } else {
         self_->send(proxy_, error_atom::value, id, std::move(type),
@@ -353,13 +364,17 @@ class WorkerNode::Impl {
           "reconnect_most");
     }
     if (options.name.empty()) options.name = internal::DefaultName();
-    config_.load<caf::io::middleman>();
+    internal::TransportSecurity transport(
+        "NodeOptions", options.host, options.tls, options.allow_insecure_remote,
+        options.max_message_bytes);
+    transport.Configure(config_);
     config_.set("scheduler.max-threads", size_t{1});
     config_.set("scheduler.policy", caf::atom("sharing"));
     internal::ConfigureConnectionWatch(config_, options.heartbeat_interval,
                                        options.connection_timeout);
     context_ = std::make_shared<internal::NodeContext>(internal::NodeContext{
         .options = std::move(options),
+        .transport = std::move(transport),
         .registry = registry,
         .tasks = registry->signatures(),
         .tasks_run = std::make_shared<std::atomic<uint64_t>>(0),
@@ -404,7 +419,9 @@ class WorkerNode::Impl {
     for (;;) {
       if (Draining()) return {};
       caf::expected<caf::actor> gateway =
-          system.middleman().remote_actor(o.host, o.port);
+          context_->transport.tls()
+              ? caf::openssl::remote_actor(system, o.host, o.port)
+              : system.middleman().remote_actor(o.host, o.port);
       if (gateway) {
         auto promise = std::make_shared<std::promise<internal::SessionEnd>>();
         std::future<internal::SessionEnd> ended = promise->get_future();

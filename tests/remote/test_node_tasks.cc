@@ -22,15 +22,18 @@ void taskqueue::RegisterNodeTasks(taskqueue::TaskRegistry& registry) {
     registry.Add(kWrongSquare)
         .Add(taskqueue_test::kFail)
         .Add(taskqueue_test::kEcho)
-        .Add(taskqueue_test::kAbort);
+        .Add(taskqueue_test::kAbort)
+        .Add(taskqueue_test::kRepeat);
   } else if (which == "missing") {
     registry.Add(taskqueue_test::kSquare)
         .Add(taskqueue_test::kFail)
-        .Add(taskqueue_test::kAbort);
+        .Add(taskqueue_test::kAbort)
+        .Add(taskqueue_test::kRepeat);
   } else {
     registry.Add(taskqueue_test::kSquare)
         .Add(taskqueue_test::kFail)
         .Add(taskqueue_test::kEcho)
-        .Add(taskqueue_test::kAbort);
+        .Add(taskqueue_test::kAbort)
+        .Add(taskqueue_test::kRepeat);
   }
 }

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <stdexcept>
+#include <string>
 #include <thread>
 
 namespace taskqueue_test {
@@ -20,9 +21,15 @@ double Echo(double x) { return x; }
 
 int32_t Abort(int32_t code) { std::_Exit(code); }
 
+std::string Repeat(std::string text, int32_t times) {
+  std::string all;
+  for (int32_t i = 0; i < times; ++i) all += text;
+  return all;
+}
+
 std::shared_ptr<taskqueue::TaskRegistry> TestRegistry() {
   auto registry = std::make_shared<taskqueue::TaskRegistry>();
-  registry->Add(kSquare).Add(kFail).Add(kEcho).Add(kAbort);
+  registry->Add(kSquare).Add(kFail).Add(kEcho).Add(kAbort).Add(kRepeat);
   return registry;
 }
 

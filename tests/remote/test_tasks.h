@@ -20,11 +20,14 @@ int32_t Fail(std::string why);
 double Echo(double x);
 // Kills the node process running it.
 int32_t Abort(int32_t code);
+// `text`, `times` times over: a result as large as a test needs.
+std::string Repeat(std::string text, int32_t times);
 
 inline constexpr taskqueue::NamedTask<&Square> kSquare{"test.square"};
 inline constexpr taskqueue::NamedTask<&Fail> kFail{"test.fail"};
 inline constexpr taskqueue::NamedTask<&Echo> kEcho{"test.echo"};
 inline constexpr taskqueue::NamedTask<&Abort> kAbort{"test.abort"};
+inline constexpr taskqueue::NamedTask<&Repeat> kRepeat{"test.repeat"};
 
 // All of them: the queue's registry.
 std::shared_ptr<taskqueue::TaskRegistry> TestRegistry();

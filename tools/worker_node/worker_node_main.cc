@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <exception>
 #include <memory>
 #include <string>
@@ -24,6 +25,17 @@ ABSL_FLAG(std::string, name, "",
 ABSL_FLAG(int, heartbeat_ms, 250, "heartbeat interval");
 ABSL_FLAG(int, connection_timeout_ms, 3000,
           "silence after which the queue counts as lost");
+ABSL_FLAG(std::string, tls_certificate, "",
+          "PEM certificate of this node: mutual TLS with the queue (with "
+          "--tls_key and --tls_ca; the key's passphrase, if any, in the "
+          "environment variable TASKQUEUE_TLS_PASSPHRASE)");
+ABSL_FLAG(std::string, tls_key, "", "PEM private key of --tls_certificate");
+ABSL_FLAG(std::string, tls_ca, "",
+          "PEM CA certificate(s) the queue's certificate must chain to");
+ABSL_FLAG(bool, allow_insecure_remote, false,
+          "connect to a host off loopback without TLS");
+ABSL_FLAG(uint32_t, max_message_bytes, 64 << 20,
+          "largest message the queue may send (as its ListenOptions)");
 
 namespace {
 
@@ -60,6 +72,21 @@ int main(int argc, char** argv) {
       std::chrono::milliseconds(absl::GetFlag(FLAGS_heartbeat_ms));
   options.connection_timeout =
       std::chrono::milliseconds(absl::GetFlag(FLAGS_connection_timeout_ms));
+  std::string certificate = absl::GetFlag(FLAGS_tls_certificate);
+  std::string key = absl::GetFlag(FLAGS_tls_key);
+  std::string ca = absl::GetFlag(FLAGS_tls_ca);
+  if (!certificate.empty() || !key.empty() || !ca.empty()) {
+    // Not a flag: the command line is visible to every user of the host.
+    const char* passphrase = std::getenv("TASKQUEUE_TLS_PASSPHRASE");
+    options.tls = taskqueue::TlsOptions{
+        .certificate = certificate,
+        .private_key = key,
+        .passphrase = passphrase != nullptr ? passphrase : "",
+        .ca_file = ca,
+    };
+  }
+  options.allow_insecure_remote = absl::GetFlag(FLAGS_allow_insecure_remote);
+  options.max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
 
   // Blocked here, before any thread starts, so that every thread inherits
   // the mask and the signals reach only the waiting thread below.

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Runs remote_bench (the path in $1) briefly and checks that every benchmark
+# produced a result without error: the node and echo processes start, connect
+# and are stopped. Not a timed test: no number is checked.
+set -euo pipefail
+bench="$1"
+out="${TEST_TMPDIR:-$(mktemp -d)}/remote.json"
+"$bench" --benchmark_min_time=0.01 --benchmark_out="$out" \
+  --benchmark_out_format=json
+for name in BM_LocalQueue BM_RemoteQueue BM_RawCafSingle BM_RawCafBatched \
+  BM_RemoteRoundTrip BM_RawCafRequest BM_IdleCpu; do
+  if ! grep -q "\"name\": \"$name" "$out"; then
+    echo "remote_bench_smoke_test: no $name result" >&2
+    exit 1
+  fi
+done
+if grep -q '"error_occurred": true' "$out"; then
+  echo "remote_bench_smoke_test: a benchmark reported an error" >&2
+  exit 1
+fi
+echo "remote_bench_smoke_test: every benchmark ran"

@@ -26,7 +26,8 @@ std::string FormatComparison(const std::vector<RunReport>& reports) {
                       "failed", "coalesced", "join wait", "total");
   for (const RunReport& r : reports) {
     bool plotting = r.mode != PlotMode::kNone;
-    bool on_queue = r.mode == PlotMode::kQueued || r.mode == PlotMode::kLatest;
+    bool on_queue = r.mode == PlotMode::kQueued ||
+                    r.mode == PlotMode::kLatest || r.mode == PlotMode::kRemote;
     std::string ratio = "-";
     if (baseline != nullptr && baseline->loop_time > absl::ZeroDuration()) {
       ratio = absl::StrFormat(

@@ -13,6 +13,14 @@
 //           waiting ones are dropped as coalesced; fewer plots are written,
 //           the last iteration's always.
 //
+// And, alone, a fifth that writes the plots in another process:
+//
+//   remote  like queued, but the queue has no workers: it listens on
+//           127.0.0.1 (--listen=PORT; 0 picks a free port and prints it) and
+//           plot nodes (//examples:plot_node), started by hand or by
+//           --spawn_plot_node, write each plot, sent to them as the named
+//           task kWritePlot (plot_tasks.h).
+//
 // The progress line's plot counts in the queued and latest runs come from a
 // TaskObserver on the queue (plot_progress_observer.h).
 //
@@ -21,10 +29,13 @@
 //
 //   bazel run //examples:gradient_descent               # all four runs
 //   bazel run //examples:gradient_descent -- --mode=queued --workers=8
+//   bazel run //examples:gradient_descent -- --mode=remote --listen=7070
+//   bazel run //examples:plot_node -- --connect=127.0.0.1:7070 --slots=4
 //
 // Exit status: 0; 1 if a plot or a gallery could not be written, or the
 // latest run lacks its newest plot (training still completes); 2 for a bad
-// flag or output directory.
+// flag or output directory; 3 when the remote run cannot listen or no plot
+// node connects within --node_timeout (nothing is trained then).
 //
 // Actors. The story has a gradient-descent actor that trains and plot actors
 // that draw. The gradient-descent actor here is a plain class, Trainer,
@@ -38,6 +49,7 @@
 #include <cstdlib>
 #include <exception>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -56,7 +68,9 @@
 #include "examples/dataset.h"
 #include "examples/gallery.h"
 #include "examples/output_dir.h"
+#include "examples/plot_node_process.h"
 #include "examples/progress_line.h"
+#include "examples/remote_plot_queue.h"
 #include "examples/run_config.h"
 #include "examples/trainer.h"
 #include "examples/training_run.h"
@@ -76,13 +90,25 @@ ABSL_FLAG(std::string, out_dir, "plots",
 ABSL_FLAG(std::string, mode, "all",
           "none (no plots), sync (plots inline), queued (plots on the "
           "queue), latest (only the newest waiting plot on the queue) or all "
-          "(the four, then a comparison)");
+          "(the four, then a comparison); or remote (plots written by plot "
+          "nodes, other processes connected to the queue)");
+ABSL_FLAG(int, listen, 0,
+          "--mode=remote: the port on 127.0.0.1 plot nodes connect to; 0 "
+          "picks a free one (printed)");
+ABSL_FLAG(absl::Duration, node_timeout, absl::Seconds(60),
+          "--mode=remote: how long to wait for a plot node to connect, and "
+          "for one to come back before the plots still waiting are given up");
+ABSL_FLAG(std::string, spawn_plot_node, "",
+          "--mode=remote: path of a plot_node binary to start (with "
+          "--slots=--workers) and stop with SIGTERM at the end; a relative "
+          "path is relative to where `bazel run` was started");
 
 namespace gradient_descent {
 namespace {
 
 constexpr int kBadUsage = 2;
 constexpr int kPlotsFailed = 1;
+constexpr int kNoPlotNode = 3;
 
 int Fail(absl::string_view message, int status) {
   absl::FPrintF(stderr, "gradient_descent: %s\n", message);
@@ -95,6 +121,17 @@ int PlotsPerRun(const RunConfig& config) {
 
 void PrintIntro(const RunConfig& config, const TrainerOptions& trainer,
                 const TwoMoonsOptions& data) {
+  if (config.mode == "remote") {
+    absl::PrintF(
+        "Training a 2-%d-1 tanh network on two moons (%d points) for %d "
+        "iterations;\nplotting iteration 0 and every %d%s (%d plots, each "
+        "with %s of simulated upload),\non the plot nodes connected to this "
+        "queue.\n\n",
+        trainer.hidden_units, 2 * data.points_per_moon, config.iterations,
+        config.plot_every, config.plot_every == 1 ? "" : "th",
+        PlotsPerRun(config), absl::FormatDuration(config.plot_latency));
+    return;
+  }
   absl::PrintF(
       "Training a 2-%d-1 tanh network on two moons (%d points) for %d "
       "iterations;\nplotting iteration 0 and every %d%s (%d plots, each with "
@@ -114,6 +151,16 @@ void WarmUp(const RunOptions& defaults) {
   Trainer trainer(std::make_shared<const Dataset>(MakeTwoMoons(defaults.data)),
                   defaults.trainer);
   for (int i = 0; i < kSteps; ++i) trainer.Step();
+}
+
+// A relative path taken relative to where `bazel run` was started, as
+// --out_dir is.
+std::string FromWorkingDir(const std::string& path) {
+  const char* working_dir = std::getenv("BUILD_WORKING_DIRECTORY");
+  if (path.empty() || path.front() == '/' || working_dir == nullptr) {
+    return path;
+  }
+  return (std::filesystem::path(working_dir) / path).string();
 }
 
 // The last iteration a run plots.
@@ -143,9 +190,10 @@ int Main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "trains a small network with and without plotting through a "
       "taskqueue, and compares the loop times.\n"
-      "Usage: gradient_descent [--mode=all|none|sync|queued|latest] "
+      "Usage: gradient_descent [--mode=all|none|sync|queued|latest|remote] "
       "[--iterations=N] [--plot_every=N] [--plot_latency=200ms] "
-      "[--workers=N] [--out_dir=DIR]");
+      "[--workers=N] [--out_dir=DIR] [--listen=PORT] [--node_timeout=60s] "
+      "[--spawn_plot_node=PATH]");
   std::vector<char*> args = absl::ParseCommandLine(argc, argv);
   if (args.size() > 1) {
     return Fail(absl::StrCat("unexpected argument '", args[1],
@@ -157,7 +205,10 @@ int Main(int argc, char** argv) {
                    .plot_latency = absl::GetFlag(FLAGS_plot_latency),
                    .workers = absl::GetFlag(FLAGS_workers),
                    .out_dir = absl::GetFlag(FLAGS_out_dir),
-                   .mode = absl::GetFlag(FLAGS_mode)};
+                   .mode = absl::GetFlag(FLAGS_mode),
+                   .listen_port = absl::GetFlag(FLAGS_listen),
+                   .node_timeout = absl::GetFlag(FLAGS_node_timeout),
+                   .spawn_plot_node = absl::GetFlag(FLAGS_spawn_plot_node)};
   if (absl::Status valid = ValidateRunConfig(config); !valid.ok()) {
     return Fail(valid.message(), kBadUsage);
   }
@@ -182,6 +233,43 @@ int Main(int argc, char** argv) {
     plot_dirs[mode] = *dir;
   }
 
+  // The remote run's queue and node, before training: a run that cannot
+  // get a node fails at once, not after it has trained. Declared before the
+  // runs so that they outlive them.
+  std::unique_ptr<RemotePlotQueue> remote;
+  std::unique_ptr<PlotNodeProcess> spawned;
+  if (plot_dirs.count(PlotMode::kRemote)) {
+    absl::StatusOr<std::unique_ptr<RemotePlotQueue>> listening =
+        RemotePlotQueue::Listen(
+            {.port = static_cast<uint16_t>(config.listen_port),
+             .node_timeout = config.node_timeout});
+    if (!listening.ok()) {
+      return Fail(listening.status().message(), kNoPlotNode);
+    }
+    remote = *std::move(listening);
+    absl::PrintF(
+        "Listening for plot nodes on 127.0.0.1:%d (start one: plot_node "
+        "--connect=127.0.0.1:%d --slots=4)\n",
+        remote->port(), remote->port());
+    // A test or script reading the port through a pipe needs it now.
+    std::fflush(stdout);
+    std::function<absl::Status()> check;
+    if (!config.spawn_plot_node.empty()) {
+      absl::StatusOr<std::unique_ptr<PlotNodeProcess>> started =
+          PlotNodeProcess::Start(FromWorkingDir(config.spawn_plot_node),
+                                 remote->port(), config.workers);
+      if (!started.ok()) return Fail(started.status().message(), kBadUsage);
+      spawned = *std::move(started);
+      check = [&spawned] { return spawned->CheckRunning(); };
+    }
+    if (absl::Status node = remote->WaitForNode(check); !node.ok()) {
+      // Stopped before the message, so that its last words come first.
+      if (spawned) spawned->Stop().IgnoreError();
+      return Fail(node.message(), kNoPlotNode);
+    }
+    absl::PrintF("A plot node is connected.\n");
+  }
+
   RunOptions defaults;
   PrintIntro(config, defaults.trainer, defaults.data);
   WarmUp(defaults);
@@ -195,6 +283,7 @@ int Main(int argc, char** argv) {
                        .plot_latency = config.plot_latency,
                        .workers = config.workers,
                        .plot_dir = plot_dirs[mode],
+                       .remote = remote.get(),
                        .progress = &progress};
     reports.push_back(RunTraining(options));
     const RunReport& report = reports.back();
@@ -213,6 +302,14 @@ int Main(int argc, char** argv) {
     if (!gallery.ok()) {
       problems = true;
       progress.Note(absl::StrCat("gradient_descent: ", gallery.message()));
+    }
+  }
+
+  if (spawned) {
+    // Drained: it has nothing left to write, so it exits at once.
+    if (absl::Status stopped = spawned->Stop(); !stopped.ok()) {
+      problems = true;
+      progress.Note(absl::StrCat("gradient_descent: ", stopped.message()));
     }
   }
 

@@ -1,7 +1,10 @@
 #include "examples/mlp.h"
 
+#include <algorithm>
 #include <cmath>
 #include <random>
+#include <stdexcept>
+#include <string>
 
 namespace gradient_descent {
 namespace {
@@ -121,6 +124,37 @@ ProbabilityGrid Mlp::Grid(const Extent& extent, int columns, int rows) const {
     }
   }
   return grid;
+}
+
+std::vector<double> Mlp::Parameters() const {
+  std::vector<double> parameters;
+  parameters.reserve(4 * hidden_units_ + 1);
+  parameters.insert(parameters.end(), w1_.begin(), w1_.end());
+  parameters.insert(parameters.end(), b1_.begin(), b1_.end());
+  parameters.insert(parameters.end(), w2_.begin(), w2_.end());
+  parameters.push_back(b2_);
+  return parameters;
+}
+
+Mlp Mlp::FromParameters(int hidden_units,
+                        const std::vector<double>& parameters) {
+  // Checked in 64 bits: a hostile hidden_units must not overflow the count.
+  if (hidden_units < 1 ||
+      parameters.size() != 4 * static_cast<uint64_t>(hidden_units) + 1) {
+    throw std::invalid_argument(
+        "an Mlp of " + std::to_string(hidden_units) +
+        " hidden units needs 4 * hidden units + 1 parameters, got " +
+        std::to_string(parameters.size()));
+  }
+  // The seed is irrelevant: every weight is overwritten.
+  Mlp net(hidden_units, /*seed=*/0);
+  auto next = parameters.begin();
+  for (std::vector<double>* part : {&net.w1_, &net.b1_, &net.w2_}) {
+    std::copy(next, next + part->size(), part->begin());
+    next += part->size();
+  }
+  net.b2_ = *next;
+  return net;
 }
 
 }  // namespace gradient_descent

@@ -67,6 +67,16 @@ class Mlp {
 
   int hidden_units() const { return hidden_units_; }
 
+  // Every weight and bias as one vector (w1, b1, w2, b2), 4 * hidden_units()
+  // + 1 values: the network as plain doubles, which is how a snapshot
+  // travels to a plot node in another process (plot_tasks.h).
+  std::vector<double> Parameters() const;
+  // The network whose Parameters() are `parameters`. Throws
+  // std::invalid_argument unless hidden_units >= 1 and parameters.size() ==
+  // 4 * hidden_units + 1: the values may come from another process.
+  static Mlp FromParameters(int hidden_units,
+                            const std::vector<double>& parameters);
+
  private:
   // Pre-sigmoid output; fills `hidden` (hidden_units_ values) on the way.
   double Forward(double x1, double x2, double* hidden) const;

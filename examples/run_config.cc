@@ -35,7 +35,31 @@ absl::Status ValidateRunConfig(const RunConfig& config) {
   if (config.out_dir.empty()) {
     return absl::InvalidArgumentError("--out_dir must not be empty");
   }
-  return ParseModes(config.mode).status();
+  if (absl::Status modes = ParseModes(config.mode).status(); !modes.ok()) {
+    return modes;
+  }
+  if (config.listen_port < 0 || config.listen_port > 65535) {
+    return OutOfRange("listen", 0, 65535, config.listen_port);
+  }
+  if (config.node_timeout <= absl::ZeroDuration() ||
+      config.node_timeout > kMaxNodeTimeout) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--node_timeout must be positive and at most ",
+                     absl::FormatDuration(kMaxNodeTimeout), ", got ",
+                     absl::FormatDuration(config.node_timeout)));
+  }
+  // Silently ignoring them would leave a user waiting for a node that the
+  // run never asks for.
+  if (config.mode != "remote") {
+    if (config.listen_port != 0) {
+      return absl::InvalidArgumentError("--listen needs --mode=remote");
+    }
+    if (!config.spawn_plot_node.empty()) {
+      return absl::InvalidArgumentError(
+          "--spawn_plot_node needs --mode=remote");
+    }
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<std::vector<PlotMode>> ParseModes(absl::string_view mode) {
@@ -43,12 +67,15 @@ absl::StatusOr<std::vector<PlotMode>> ParseModes(absl::string_view mode) {
   if (mode == "sync") return std::vector<PlotMode>{PlotMode::kSync};
   if (mode == "queued") return std::vector<PlotMode>{PlotMode::kQueued};
   if (mode == "latest") return std::vector<PlotMode>{PlotMode::kLatest};
+  if (mode == "remote") return std::vector<PlotMode>{PlotMode::kRemote};
   if (mode == "all") {
     return std::vector<PlotMode>{PlotMode::kNone, PlotMode::kSync,
                                  PlotMode::kQueued, PlotMode::kLatest};
   }
   return absl::InvalidArgumentError(absl::StrCat(
-      "--mode must be none, sync, queued, latest or all, got '", mode, "'"));
+      "--mode must be none, sync, queued, latest or all (or remote: plots on "
+      "a plot node), got '",
+      mode, "'"));
 }
 
 }  // namespace gradient_descent

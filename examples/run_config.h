@@ -25,21 +25,29 @@ struct RunConfig {
   absl::Duration plot_latency = absl::Milliseconds(200);
   int workers = 4;
   std::string out_dir = "plots";
-  // "none", "sync", "queued", "latest" or "all".
+  // "none", "sync", "queued", "latest", "remote" or "all".
   std::string mode = "all";
+  // The remote run only (the others take none of these, or fail to
+  // validate): the port plot nodes connect to on 127.0.0.1 (0: a free one),
+  // how long to wait for a node, and a plot_node binary to start, if any.
+  int listen_port = 0;
+  absl::Duration node_timeout = absl::Seconds(60);
+  std::string spawn_plot_node;
 };
 
 // Upper bounds, so that a typo (an extra zero or three) fails at once
 // instead of running for hours. Plot files have room for six digits.
 inline constexpr int kMaxIterations = 100000;
 inline constexpr absl::Duration kMaxPlotLatency = absl::Seconds(60);
+inline constexpr absl::Duration kMaxNodeTimeout = absl::Hours(1);
 
 // OK, or kInvalidArgument naming the first bad flag, its value and what it
 // must be, e.g. "--workers must be between 1 and 1024, got 0".
 absl::Status ValidateRunConfig(const RunConfig& config);
 
 // The runs `mode` stands for, in the order they run: "all" is none, sync,
-// queued, latest (the baseline first). kInvalidArgument for anything else.
+// queued, latest (the baseline first; not remote, which needs a plot node).
+// kInvalidArgument for anything else.
 absl::StatusOr<std::vector<PlotMode>> ParseModes(absl::string_view mode);
 
 }  // namespace gradient_descent

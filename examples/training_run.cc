@@ -97,6 +97,8 @@ absl::string_view PlotModeName(PlotMode mode) {
       return "queued";
     case PlotMode::kLatest:
       return "latest";
+    case PlotMode::kRemote:
+      return "remote";
   }
   return "?";
 }
@@ -126,6 +128,9 @@ RunReport RunTraining(const RunOptions& options) {
         .observer = observer});
   }
 
+  // kRemote: each plot's iteration and what its node will say of it.
+  std::vector<std::pair<int, taskqueue::TaskFuture<std::string>>> remote_plots;
+
   // The plot "call" of the user's loop, in this run's mode.
   auto plot = [&](TrainingSnapshot snapshot) {
     if (options.mode == PlotMode::kSync) {
@@ -149,6 +154,11 @@ RunReport RunTraining(const RunOptions& options) {
             taskqueue::TaskOptions{.name = "plot", .coalesce_key = "plot"},
             write, std::move(snapshot));
       }
+    } else if (options.mode == PlotMode::kRemote) {
+      // Encoded here, so the model may go on training at once.
+      remote_plots.emplace_back(snapshot.iteration,
+                                options.remote->Plot(snapshot, options.plot_dir,
+                                                     options.plot_latency));
     }
   };
 
@@ -159,8 +169,9 @@ RunReport RunTraining(const RunOptions& options) {
                .loss = evaluation.loss,
                .accuracy = evaluation.accuracy,
                .plots = plotting};
-    if (observer) {
-      PlotCounts counts = observer->counts();
+    if (observer || options.mode == PlotMode::kRemote) {
+      PlotCounts counts =
+          observer ? observer->counts() : options.remote->counts();
       p.plots_queued = counts.queued;
       p.plots_running = counts.running;
       p.plots_done = counts.done;
@@ -197,6 +208,28 @@ RunReport RunTraining(const RunOptions& options) {
     report.join_wait = absl::FromChrono(Clock::now() - join_start);
     report.plots_failed = static_cast<int>(joined.failed);
     report.plots_coalesced = static_cast<int>(queue->stats().coalesced);
+    if (options.progress != nullptr) {
+      options.progress->Show(progress_now(options.iterations, latest));
+    }
+  } else if (options.mode == PlotMode::kRemote) {
+    Clock::time_point join_start = Clock::now();
+    int abandoned = options.remote->Finish();
+    report.join_wait = absl::FromChrono(Clock::now() - join_start);
+    if (abandoned > 0 && options.progress != nullptr) {
+      options.progress->Note(
+          absl::StrCat("gradient_descent: remote run: no plot node connected; ",
+                       abandoned, " plots abandoned"));
+    }
+    // Every future is ready: Finish() has waited for each plot to end.
+    for (auto& [iteration, file] : remote_plots) {
+      try {
+        log.Written(
+            WrittenPlot{.iteration = iteration, .file_name = file.get()});
+      } catch (const std::exception& e) {
+        log.Failed(e.what());
+      }
+    }
+    report.plots_failed = log.failed_count();
     if (options.progress != nullptr) {
       options.progress->Show(progress_now(options.iterations, latest));
     }

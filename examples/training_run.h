@@ -14,6 +14,12 @@
 //     writes fewer plots than it asks for, by design. The newest plot, of the
 //     last iteration plotted, is always written (nothing comes to replace it,
 //     and join waits for it) unless writing it fails.
+//   * kRemote: like kQueued, but the plots are written in another process:
+//     each is handed, as the named task kWritePlot (plot_tasks.h), to a
+//     queue with no workers of its own that plot nodes (//examples:plot_node)
+//     connect to (remote_plot_queue.h). The caller makes that queue and waits
+//     for a node before the run; the run waits for the plots after the loop
+//     without hanging when the nodes are gone (RemotePlotQueue::Finish).
 //
 //   RunReport report = RunTraining(RunOptions{.mode = PlotMode::kQueued,
 //                                             .plot_dir = "/tmp/plots"});
@@ -41,15 +47,16 @@
 #include "absl/time/time.h"
 #include "examples/mlp.h"
 #include "examples/progress_line.h"
+#include "examples/remote_plot_queue.h"
 #include "examples/trainer.h"
 #include "examples/two_moons.h"
 #include "examples/written_plot.h"
 
 namespace gradient_descent {
 
-enum class PlotMode { kNone, kSync, kQueued, kLatest };
+enum class PlotMode { kNone, kSync, kQueued, kLatest, kRemote };
 
-// "none", "sync", "queued", "latest".
+// "none", "sync", "queued", "latest", "remote".
 absl::string_view PlotModeName(PlotMode mode);
 
 struct RunOptions {
@@ -66,8 +73,12 @@ struct RunOptions {
   // Queue workers (kQueued, kLatest), in [1, QueueOptions::kMaxWorkers].
   // Default: 4.
   int workers = 4;
-  // The existing directory plots are written to (all modes but kNone).
+  // The existing directory plots are written to (all modes but kNone);
+  // absolute for kRemote, where a node writes them.
   std::filesystem::path plot_dir;
+  // kRemote: the queue the plots go to, listening, with a node connected.
+  // Not owned; must outlive the run. Ignored by the other modes.
+  RemotePlotQueue* remote = nullptr;
   TwoMoonsOptions data;
   // total_iterations is set from `iterations`.
   TrainerOptions trainer;
@@ -83,8 +94,8 @@ struct RunReport {
   // does for plots: writing them (kSync) or handing them over (kQueued,
   // kLatest).
   absl::Duration loop_time;
-  // kQueued, kLatest: the wait in join() after the loop for the plots still
-  // queued or running. Zero in the other modes.
+  // kQueued, kLatest, kRemote: the wait in join() after the loop for the plots
+  // still queued or running. Zero in the other modes.
   absl::Duration join_wait;
   // Plots the run asked for (0 for kNone).
   int plots_requested = 0;
@@ -108,8 +119,9 @@ struct RunReport {
   }
 };
 
-// Requires valid options (see RunOptions); an out-of-range `workers` makes
-// the TaskQueue constructor throw std::invalid_argument.
+// Requires valid options (see RunOptions), and `remote` for kRemote; an
+// out-of-range `workers` makes the TaskQueue constructor throw
+// std::invalid_argument.
 RunReport RunTraining(const RunOptions& options);
 
 }  // namespace gradient_descent

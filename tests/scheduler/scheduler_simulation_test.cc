@@ -17,7 +17,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
-#include <cstdio>
 #include <cstdlib>
 #include <deque>
 #include <map>
@@ -30,6 +29,7 @@
 #include <variant>
 #include <vector>
 
+#include "absl/strings/str_format.h"
 #include "actors/lifecycle/task_lifecycle.h"
 #include "actors/scheduler/scheduler.h"
 #include "gtest/gtest.h"
@@ -215,12 +215,11 @@ class Simulation : public LifecycleSink {
   }
 
  private:
+  // The format is checked against the arguments at compile time.
   template <class... Args>
-  void Fail(const char* format, Args... args) {
+  void Fail(const absl::FormatSpec<Args...>& format, Args... args) {
     if (!error_.empty()) return;
-    char buffer[256];
-    std::snprintf(buffer, sizeof buffer, format, args...);
-    error_ = buffer;
+    error_ = absl::StrFormat(format, args...);
   }
 
   void Mix(uint64_t x) { trace_ = (trace_ ^ x) * 0x100000001b3ULL; }

@@ -36,15 +36,6 @@ long ResidentKib() {
   return -1;
 }
 
-int Count(const std::string& text, const std::string& what) {
-  int n = 0;
-  for (size_t at = text.find(what); at != std::string::npos;
-       at = text.find(what, at + 1)) {
-    ++n;
-  }
-  return n;
-}
-
 TEST(HostilePeer, ForgedHeadersAndGarbageCostTheirConnectionOnly) {
   taskqueue::TaskQueue q(ListeningOptions());
   NodeProcess healthy(NodeBinary(), q.listening_port(), 2, "healthy",
@@ -88,7 +79,7 @@ TEST(HostilePeer, ForgedHeadersAndGarbageCostTheirConnectionOnly) {
   stream.join();
   EXPECT_EQ(wrong, 0);
   EXPECT_LT(ResidentKib() - resident, 256 * 1024) << "KiB more resident";
-  EXPECT_EQ(Count(healthy.log(), "connected to"), 1) << healthy.log();
+  EXPECT_EQ(Occurrences(healthy.log(), "connected to"), 1) << healthy.log();
   EXPECT_EQ(ConnectedNodes(q), 1);
 }
 
@@ -132,7 +123,7 @@ TEST(HostilePeer, AResultTooLargeForAMessageIsTheTasksError) {
   auto small = q.submit(kRepeat, std::string("ab"), 3);
   ASSERT_EQ(small.wait_for(milliseconds(20000)), std::future_status::ready);
   EXPECT_EQ(small.get(), "ababab");
-  EXPECT_EQ(Count(node.log(), "connected to"), 1) << node.log();
+  EXPECT_EQ(Occurrences(node.log(), "connected to"), 1) << node.log();
 }
 
 // A node that does send more than the queue's bound (its own is larger) is
@@ -151,7 +142,7 @@ TEST(HostilePeer, ANodeSendingMoreThanTheBoundIsDisconnected) {
       << node.log();
   EXPECT_THROW(large.get(), taskqueue::NodeLostError);
   // The node learns of each loss a moment after the queue.
-  EXPECT_TRUE(WaitFor([&] { return Count(node.log(), "lost") >= 2; }))
+  EXPECT_TRUE(WaitFor([&] { return Occurrences(node.log(), "lost") >= 2; }))
       << node.log();
   // It came back each time, and small results still get through.
   ASSERT_TRUE(WaitFor([&] { return ConnectedNodes(q) == 1; })) << node.log();

@@ -45,26 +45,41 @@ void ExpectResults(Squares& run) {
   }
 }
 
+// A queue that counts every task's end, and nodes "a" and "b" of two slots.
+struct TwoNodes {
+  static taskqueue::QueueOptions Observed(std::shared_ptr<EndCounter> ends) {
+    taskqueue::QueueOptions options = ListeningOptions();
+    options.observer = std::move(ends);
+    return options;
+  }
+  bool connected() {
+    return WaitFor([&] { return ConnectedNodes(q) == 2; });
+  }
+
+  std::shared_ptr<EndCounter> ends = std::make_shared<EndCounter>();
+  taskqueue::TaskQueue q{Observed(ends)};
+  NodeProcess a{NodeBinary(), q.listening_port(), 2, "a", NodeLog("a")};
+  NodeProcess b{NodeBinary(), q.listening_port(), 2, "b", NodeLog("b")};
+};
+
 void ExpectAllRight(Squares& run, const EndCounter& ends) {
   ExpectResults(run);
   EXPECT_EQ(ends.CheckEachCompletedOnce(run.ids), "");
 }
 
 TEST(NodeFailure, AKilledNodesTasksRunElsewhere) {
-  auto ends = std::make_shared<EndCounter>();
-  taskqueue::QueueOptions options = ListeningOptions();
-  options.observer = ends;
-  taskqueue::TaskQueue q(options);
-  NodeProcess a(NodeBinary(), q.listening_port(), 2, "a", NodeLog("a"));
-  NodeProcess b(NodeBinary(), q.listening_port(), 2, "b", NodeLog("b"));
-  ASSERT_TRUE(WaitFor([&] { return ConnectedNodes(q) == 2; }));
+  TwoNodes nodes;
+  ASSERT_TRUE(nodes.connected());
+  taskqueue::TaskQueue& q = nodes.q;
+  NodeProcess& a = nodes.a;
+  EndCounter& ends = *nodes.ends;
   // 2000 x 2 ms on 4 slots: about a second.
   Squares run = AddSquares(q, 2000, 2000);
   ASSERT_TRUE(WaitFor([&] { return q.stats().nodes["a"].completed >= 100; }));
   a.Signal(SIGKILL);
   EXPECT_EQ(a.Wait(milliseconds(5000)), 128 + SIGKILL);
   q.join();
-  ExpectAllRight(run, *ends);
+  ExpectAllRight(run, ends);
   taskqueue::Stats stats = q.stats();
   EXPECT_EQ(stats.completed, 2000u);
   EXPECT_EQ(stats.failed, 0u);
@@ -74,13 +89,11 @@ TEST(NodeFailure, AKilledNodesTasksRunElsewhere) {
 }
 
 TEST(NodeFailure, AStoppedNodeIsLostAndDoesNotReportTwiceWhenResumed) {
-  auto ends = std::make_shared<EndCounter>();
-  taskqueue::QueueOptions options = ListeningOptions();
-  options.observer = ends;
-  taskqueue::TaskQueue q(options);
-  NodeProcess a(NodeBinary(), q.listening_port(), 2, "a", NodeLog("a"));
-  NodeProcess b(NodeBinary(), q.listening_port(), 2, "b", NodeLog("b"));
-  ASSERT_TRUE(WaitFor([&] { return ConnectedNodes(q) == 2; }));
+  TwoNodes nodes;
+  ASSERT_TRUE(nodes.connected());
+  taskqueue::TaskQueue& q = nodes.q;
+  NodeProcess& a = nodes.a;
+  EndCounter& ends = *nodes.ends;
   Squares run = AddSquares(q, 600, 5000);
   ASSERT_TRUE(WaitFor([&] { return q.stats().nodes["a"].completed >= 20; }));
   a.Signal(SIGSTOP);
@@ -97,7 +110,7 @@ TEST(NodeFailure, AStoppedNodeIsLostAndDoesNotReportTwiceWhenResumed) {
   EXPECT_EQ(after.get(), 10);
   q.join();
   run.ids.push_back(after.handle().id());
-  ExpectAllRight(run, *ends);
+  ExpectAllRight(run, ends);
   taskqueue::Stats stats = q.stats();
   EXPECT_EQ(stats.completed, 601u);
   EXPECT_LE(stats.nodes["a"].completed, a_completed + 1);

@@ -67,6 +67,9 @@ bool WaitFor(const std::function<bool()>& done,
 // Nodes of `q` connected now.
 int ConnectedNodes(taskqueue::TaskQueue& q);
 
+// How often `what` occurs in `text` (a node's log, say).
+int Occurrences(const std::string& text, const std::string& what);
+
 // A log file for node `name` under the test's temporary directory.
 std::string NodeLog(const std::string& name);
 

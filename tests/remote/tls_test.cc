@@ -36,15 +36,6 @@ taskqueue::QueueOptions TlsListeningOptions() {
   return options;
 }
 
-size_t Count(const std::string& text, const std::string& what) {
-  size_t n = 0;
-  for (size_t at = text.find(what); at != std::string::npos;
-       at = text.find(what, at + 1)) {
-    ++n;
-  }
-  return n;
-}
-
 // What std::invalid_argument the queue's constructor throws ("" if none).
 std::string QueueRefusal(taskqueue::QueueOptions options) {
   try {
@@ -185,14 +176,16 @@ TEST(Tls, NodesOfAnotherCaOrWithoutTlsNeverGetIn) {
                     NodeLog("plain"));
   // Each has tried, and failed, a few times.
   ASSERT_TRUE(WaitFor([&] {
-    return Count(rogue.log(), "cannot reach") >= 2 &&
-           Count(distrustful.log(), "cannot reach") >= 2 &&
-           Count(plain.log(), "cannot reach") + Count(plain.log(), "lost") >= 2;
+    return Occurrences(rogue.log(), "cannot reach") >= 2 &&
+           Occurrences(distrustful.log(), "cannot reach") >= 2 &&
+           Occurrences(plain.log(), "cannot reach") +
+                   Occurrences(plain.log(), "lost") >=
+               2;
   })) << rogue.log()
       << distrustful.log() << plain.log();
   EXPECT_EQ(ConnectedNodes(q), 0);
   for (NodeProcess* node : {&rogue, &distrustful, &plain}) {
-    EXPECT_EQ(Count(node->log(), "connected to"), 0u) << node->log();
+    EXPECT_EQ(Occurrences(node->log(), "connected to"), 0) << node->log();
     EXPECT_EQ(node->Wait(milliseconds(0)), std::nullopt) << "it gave up";
   }
 }
@@ -227,15 +220,15 @@ TEST(Tls, FailedHandshakesAndGarbageDoNotDisturbAHealthyNode) {
       EXPECT_TRUE(forged.ClosedWithin(milliseconds(5000))) << i;
     }
     ASSERT_TRUE(WaitFor([&] {
-      return Count(rogue.log(), "cannot reach") >= 3 &&
+      return Occurrences(rogue.log(), "cannot reach") >= 3 &&
              stream.completed() >= before + 200;
     })) << rogue.log();
   }
   stream.Stop();
   EXPECT_EQ(stream.wrong(), 0u);
   // Never lost, never reconnected: the one connection carried it all.
-  EXPECT_EQ(Count(healthy.log(), "connected to"), 1u) << healthy.log();
-  EXPECT_EQ(Count(healthy.log(), "lost"), 0u) << healthy.log();
+  EXPECT_EQ(Occurrences(healthy.log(), "connected to"), 1) << healthy.log();
+  EXPECT_EQ(Occurrences(healthy.log(), "lost"), 0) << healthy.log();
   EXPECT_EQ(ConnectedNodes(q), 1);
 }
 

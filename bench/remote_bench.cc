@@ -13,7 +13,9 @@
 //   BM_RawCafRequest     one raw CAF request/response at a time
 //   BM_IdleCpu           CPU of an idle node and of an idle listening queue
 //
-// The other end of each is this binary again (ChildProcess): `--role=node
+// --smoke runs 200 tasks per iteration instead of 10,000 (with
+// --benchmark_min_time, a quick check that everything runs). The other end
+// of each is this binary again (ChildProcess): `--role=node
 // --port=P` is a worker node with the no-op task, `--role=echo` publishes a
 // raw CAF echo actor and prints its port.
 #include <sys/resource.h>
@@ -52,7 +54,8 @@ using one_atom = caf::atom_constant<caf::atom("rb_one")>;
 int32_t Noop(int32_t x) { return x; }
 constexpr taskqueue::NamedTask<&Noop> kNoop{"bench.noop"};
 
-constexpr int kTasks = 10000;  // Per iteration of the throughput benchmarks.
+// Per iteration of the throughput benchmarks; --smoke: a few.
+int tasks_per_iteration = 10000;
 constexpr int kBatch = 100;
 constexpr int kInFlight = 100;
 
@@ -127,10 +130,10 @@ struct RemoteSetup {
 
 void RunTasks(benchmark::State& state, taskqueue::TaskQueue& q) {
   for (auto _ : state) {
-    for (int i = 0; i < kTasks; ++i) q.add_task(kNoop, i);
+    for (int i = 0; i < tasks_per_iteration; ++i) q.add_task(kNoop, i);
     q.join();
   }
-  state.SetItemsProcessed(state.iterations() * kTasks);
+  state.SetItemsProcessed(state.iterations() * tasks_per_iteration);
 }
 
 void BM_LocalQueue(benchmark::State& state) {
@@ -184,13 +187,13 @@ void BM_RawCafSingle(benchmark::State& state) {
     for (; sent < kInFlight; ++sent) {
       self->send(raw.server, one_atom::value, uint64_t(sent));
     }
-    while (received < kTasks) {
+    while (received < tasks_per_iteration) {
       self->receive([&](uint64_t) { ++received; });
-      if (sent < kTasks)
+      if (sent < tasks_per_iteration)
         self->send(raw.server, one_atom::value, uint64_t(sent++));
     }
   }
-  state.SetItemsProcessed(state.iterations() * kTasks);
+  state.SetItemsProcessed(state.iterations() * tasks_per_iteration);
 }
 
 void BM_RawCafBatched(benchmark::State& state) {
@@ -198,23 +201,23 @@ void BM_RawCafBatched(benchmark::State& state) {
   if (!raw.server) return state.SkipWithError("no echo server");
   caf::scoped_actor self(*raw.system);
   std::vector<char> batch(kBatch * sizeof(uint64_t), 1);
-  constexpr int kBatches = kTasks / kBatch;
-  constexpr int kBatchesInFlight = kInFlight / 10;
+  const int batches = tasks_per_iteration / kBatch;
+  constexpr int batchesInFlight = kInFlight / 10;
   for (auto _ : state) {
     int sent = 0;
     int received = 0;
-    for (; sent < kBatchesInFlight; ++sent) {
+    for (; sent < batchesInFlight; ++sent) {
       self->send(raw.server, batch_atom::value, batch);
     }
-    while (received < kBatches) {
+    while (received < batches) {
       self->receive([&](uint64_t) { ++received; });
-      if (sent < kBatches) {
+      if (sent < batches) {
         self->send(raw.server, batch_atom::value, batch);
         ++sent;
       }
     }
   }
-  state.SetItemsProcessed(state.iterations() * kTasks);
+  state.SetItemsProcessed(state.iterations() * tasks_per_iteration);
 }
 
 void BM_RawCafRequest(benchmark::State& state) {
@@ -267,21 +270,21 @@ BENCHMARK(BM_RemoteQueue)
     ->UseRealTime();
 BENCHMARK(BM_RawCafSingle)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_RawCafBatched)->Unit(benchmark::kMillisecond)->UseRealTime();
-BENCHMARK(BM_RemoteRoundTrip)
-    ->Unit(benchmark::kMicrosecond)
-    ->UseRealTime()
-    ->Iterations(2000);
-BENCHMARK(BM_RawCafRequest)
-    ->Unit(benchmark::kMicrosecond)
-    ->UseRealTime()
-    ->Iterations(2000);
+BENCHMARK(BM_RemoteRoundTrip)->Unit(benchmark::kMicrosecond)->UseRealTime();
+BENCHMARK(BM_RawCafRequest)->Unit(benchmark::kMicrosecond)->UseRealTime();
 BENCHMARK(BM_IdleCpu)->Unit(benchmark::kSecond)->UseRealTime()->Iterations(2);
 
 }  // namespace
 }  // namespace taskqueue_bench
 
 int main(int argc, char** argv) {
+  int kept = 1;
   for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--smoke") == 0) {
+      taskqueue_bench::tasks_per_iteration = 200;
+      continue;  // Not Google Benchmark's flag.
+    }
+    argv[kept++] = argv[i];
     if (std::strcmp(argv[i], "--role=echo") == 0) {
       return taskqueue_bench::RunEcho();
     }
@@ -291,6 +294,7 @@ int main(int argc, char** argv) {
           static_cast<uint16_t>(std::atoi(argv[i + 1] + 7)));
     }
   }
+  argc = kept;
   benchmark::Initialize(&argc, argv);
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();

@@ -15,22 +15,23 @@
 //
 // --smoke runs 200 tasks per iteration instead of 10,000 (with
 // --benchmark_min_time, a quick check that everything runs). The other end
-// of each is this binary again (ChildProcess): `--role=node
+// of each is this binary again (taskqueue_tools::ChildProcess): `--role=node
 // --port=P` is a worker node with the no-op task, `--role=echo` publishes a
 // raw CAF echo actor and prints its port.
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <fstream>
 #include <memory>
 #include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
-#include "bench/child_process.h"
 #include "bench/samples.h"
 #include "benchmark/benchmark.h"
 #include "caf/actor_system.hpp"
@@ -43,6 +44,7 @@
 #include "taskqueue/task_registry.h"
 #include "taskqueue/taskqueue.h"
 #include "taskqueue/worker_node.h"
+#include "tools/child_process/child_process.h"
 
 namespace taskqueue_bench {
 namespace {
@@ -97,6 +99,25 @@ int RunEcho() {
 
 // --- The queue's side. ---
 
+// This binary again, with `args`.
+taskqueue_tools::ChildOptions Self(std::vector<std::string> args,
+                                   std::string stdout_path = "") {
+  args.insert(args.begin(), "/proc/self/exe");
+  return {.argv = std::move(args), .stdout_path = std::move(stdout_path)};
+}
+
+// The first line `path` holds, once it has one (waiting up to 20 s).
+std::string FirstLine(const std::string& path) {
+  auto until = Clock::now() + std::chrono::seconds(20);
+  while (Clock::now() < until) {
+    std::ifstream in(path);
+    std::string line;
+    if (std::getline(in, line) && !in.eof()) return line;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return "";
+}
+
 taskqueue::QueueOptions Listening(int prefetch) {
   taskqueue::QueueOptions options;
   options.num_workers = 0;
@@ -117,8 +138,8 @@ struct RemoteSetup {
   }
 
   taskqueue::TaskQueue queue;
-  ChildProcess node{
-      {"--role=node", "--port=" + std::to_string(queue.listening_port())}};
+  taskqueue_tools::ChildProcess node{Self(
+      {"--role=node", "--port=" + std::to_string(queue.listening_port())})};
 
   bool connected() {
     for (const auto& [name, node] : queue.stats().nodes) {
@@ -163,7 +184,11 @@ void BM_RemoteRoundTrip(benchmark::State& state) {
 
 // A raw CAF client of the echo process.
 struct RawSetup {
-  ChildProcess echo{{"--role=echo"}};
+  std::string port_file = std::string(std::getenv("TEST_TMPDIR") != nullptr
+                                          ? std::getenv("TEST_TMPDIR")
+                                          : "/tmp") +
+                          "/remote_bench_echo_port." + std::to_string(getpid());
+  taskqueue_tools::ChildProcess echo{Self({"--role=echo"}, port_file)};
   caf::actor_system_config config;
   std::optional<caf::actor_system> system;
   caf::actor server;
@@ -171,7 +196,9 @@ struct RawSetup {
   RawSetup() {
     config.load<caf::io::middleman>();
     system.emplace(config);
-    uint16_t port = static_cast<uint16_t>(std::stoi(echo.ReadLine()));
+    std::string line = FirstLine(port_file);
+    if (line.empty()) return;
+    auto port = static_cast<uint16_t>(std::stoi(line));
     auto remote = system->middleman().remote_actor("127.0.0.1", port);
     if (remote) server = *remote;
   }

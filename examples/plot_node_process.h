@@ -17,8 +17,6 @@
 #ifndef TASKQUEUE_EXAMPLES_PLOT_NODE_PROCESS_H_
 #define TASKQUEUE_EXAMPLES_PLOT_NODE_PROCESS_H_
 
-#include <sys/types.h>
-
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -27,6 +25,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "tools/child_process/child_process.h"
 
 namespace gradient_descent {
 
@@ -53,15 +52,9 @@ class PlotNodeProcess {
   absl::Status Stop(absl::Duration grace = absl::Seconds(10));
 
  private:
-  explicit PlotNodeProcess(pid_t pid);
-  // Reaps the process if it has exited, waiting at most `timeout`; whether
-  // it has.
-  bool Reap(absl::Duration timeout);
+  explicit PlotNodeProcess(taskqueue_tools::ChildOptions options);
 
-  const pid_t pid_;
-  // How it ended ("exited with status 0", "killed by signal 9"), once reaped.
-  std::optional<int> exit_status_;
-  std::optional<int> exit_signal_;
+  taskqueue_tools::ChildProcess process_;
   std::optional<absl::Status> stopped_;
 };
 

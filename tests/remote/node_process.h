@@ -1,6 +1,5 @@
 // A worker node in a process of its own, for tests: started with fork/exec,
-// signalled for real, and never left running (the destructor kills it, and
-// the kernel kills it should the test process die first).
+// signalled for real, and never left running (taskqueue_tools::ChildProcess).
 #ifndef TASKQUEUE_TESTS_REMOTE_NODE_PROCESS_H_
 #define TASKQUEUE_TESTS_REMOTE_NODE_PROCESS_H_
 
@@ -11,6 +10,8 @@
 #include <map>
 #include <optional>
 #include <string>
+
+#include "tools/child_process/child_process.h"
 
 namespace taskqueue_test {
 
@@ -23,23 +24,20 @@ class NodeProcess {
               const std::string& name, const std::string& log_path,
               const std::map<std::string, std::string>& env = {},
               const std::string& flags = "");
-  ~NodeProcess();
 
-  NodeProcess(const NodeProcess&) = delete;
-  NodeProcess& operator=(const NodeProcess&) = delete;
-
-  void Signal(int signal);
+  void Signal(int signal) { process_.Signal(signal); }
   // Waits up to `timeout` for the process to exit; its exit status (or
   // 128 + the signal), or nullopt when it still runs.
-  std::optional<int> Wait(std::chrono::milliseconds timeout);
+  std::optional<int> Wait(std::chrono::milliseconds timeout) {
+    return process_.Wait(timeout);
+  }
   // What it wrote to stderr so far.
   std::string log() const;
-  pid_t pid() const { return pid_; }
+  pid_t pid() const { return process_.pid(); }
 
  private:
-  pid_t pid_ = -1;
-  std::optional<int> status_;
   std::string log_path_;
+  taskqueue_tools::ChildProcess process_;
 };
 
 }  // namespace taskqueue_test

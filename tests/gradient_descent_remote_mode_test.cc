@@ -1,37 +1,33 @@
 // gradient_descent --mode=remote for real: the program and plot_node as
 // processes of their own on loopback, both ways the README gives: the node
 // started by hand (two terminals) and by --spawn_plot_node (one command).
-// The plots must be on disk, well-formed (Expat parses them), and the same
-// bytes the sync run writes. Without a node the run must fail, saying so,
-// within its --node_timeout. Every wait is bounded, and every process this
-// test starts is killed and reaped, whatever happens.
-#include <expat.h>
-#include <fcntl.h>
+// The plots must be on disk, well-formed XML, and the same bytes the sync
+// run writes. Without a node the run must fail, saying so, within its
+// --node_timeout. Every wait is bounded, and every process this test starts
+// is killed and reaped, whatever happens (taskqueue_tools::ChildProcess).
 #include <signal.h>
-#include <sys/prctl.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <chrono>
-#include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <optional>
 #include <regex>
 #include <set>
-#include <sstream>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/gradient_descent_xml_tree.h"
+#include "tests/scratch_files.h"
+#include "tools/child_process/child_process.h"
 
 namespace gradient_descent {
 namespace {
 
 namespace fs = std::filesystem;
+using taskqueue_testing::FreshTestDir;
+using taskqueue_testing::ReadWholeFile;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::Not;
@@ -43,117 +39,43 @@ constexpr char kPlotNode[] = "examples/plot_node";
 // only a hang reaches it.
 constexpr auto kRunLimit = std::chrono::seconds(60);
 
-std::string ReadFile(const fs::path& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-fs::path FreshDir(const std::string& name) {
-  const char* tmp = std::getenv("TEST_TMPDIR");
-  fs::path dir = fs::path(tmp != nullptr ? tmp : "/tmp") / name;
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
-
-// A process of its own, its stdout and stderr in files. Killed (SIGKILL)
-// and reaped by the destructor if it still runs; killed by the kernel should
-// the test die first.
+// A process of the test's, its stdout and stderr in files in `dir`.
 class Child {
  public:
   Child(std::vector<std::string> args, const fs::path& dir)
-      : out_(dir / "out"), err_(dir / "err") {
-    std::vector<char*> argv;
-    for (std::string& arg : args) argv.push_back(arg.data());
-    argv.push_back(nullptr);
-    pid_t parent = getpid();
-    pid_ = fork();
-    if (pid_ == 0) {
-      prctl(PR_SET_PDEATHSIG, SIGKILL);
-      if (getppid() != parent) _exit(127);
-      int out = open(out_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      int err = open(err_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      int in = open("/dev/null", O_RDONLY);
-      if (out < 0 || err < 0 || in < 0) _exit(126);
-      dup2(out, STDOUT_FILENO);
-      dup2(err, STDERR_FILENO);
-      dup2(in, STDIN_FILENO);
-      execv(argv[0], argv.data());
-      _exit(127);
-    }
-  }
-  ~Child() {
-    if (pid_ > 0 && !status_) {
-      kill(pid_, SIGKILL);
-      int status = 0;
-      waitpid(pid_, &status, 0);
-    }
-  }
-  Child(const Child&) = delete;
-  Child& operator=(const Child&) = delete;
+      : out_(dir / "out"),
+        err_(dir / "err"),
+        process_({.argv = std::move(args),
+                  .stdout_path = out_.string(),
+                  .stderr_path = err_.string()}) {}
 
-  bool started() const { return pid_ > 0; }
-  void Signal(int signal) {
-    if (!status_) kill(pid_, signal);
-  }
-  // The exit status (128 + signal if killed), or nullopt if it still runs
-  // after `timeout`.
+  bool started() const { return process_.pid() > 0; }
+  void Signal(int signal) { process_.Signal(signal); }
   std::optional<int> Wait(std::chrono::milliseconds timeout) {
-    auto give_up = std::chrono::steady_clock::now() + timeout;
-    while (!status_) {
-      int status = 0;
-      if (waitpid(pid_, &status, WNOHANG) == pid_) {
-        status_ =
-            WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-        break;
-      }
-      if (std::chrono::steady_clock::now() >= give_up) break;
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    return status_;
+    return process_.Wait(timeout);
   }
-  std::string out() const { return ReadFile(out_); }
-  std::string err() const { return ReadFile(err_); }
+  std::string out() const { return ReadWholeFile(out_); }
+  std::string err() const { return ReadWholeFile(err_); }
 
  private:
   fs::path out_;
   fs::path err_;
-  pid_t pid_ = -1;
-  std::optional<int> status_;
+  taskqueue_tools::ChildProcess process_;
 };
 
-// The root element's name, or Expat's error.
-struct Parsed {
-  std::string root;
-  std::string error;
-};
-
-Parsed ParseXml(const std::string& document) {
-  Parsed parsed;
-  XML_Parser parser = XML_ParserCreate("UTF-8");
-  XML_SetUserData(parser, &parsed.root);
-  XML_SetStartElementHandler(
-      parser, [](void* root, const XML_Char* name, const XML_Char**) {
-        auto* first = static_cast<std::string*>(root);
-        if (first->empty()) *first = name;
-      });
-  if (XML_Parse(parser, document.data(), static_cast<int>(document.size()),
-                /*isFinal=*/1) == XML_STATUS_ERROR) {
-    parsed.error = absl::StrCat("line ", XML_GetCurrentLineNumber(parser), ": ",
-                                XML_ErrorString(XML_GetErrorCode(parser)));
-  }
-  XML_ParserFree(parser);
-  return parsed;
+// Well-formed XML whose root element is `root`: "" if so, else why not.
+std::string NotXmlWithRoot(const std::string& document,
+                           const std::string& root) {
+  auto parsed = ParseXml(document);
+  if (!parsed.ok()) return std::string(parsed.status().message());
+  if ((*parsed)->name != root) return "root element " + (*parsed)->name;
+  return "";
 }
 
 std::set<std::string> SvgFiles(const fs::path& dir) {
   std::set<std::string> names;
-  for (const fs::directory_entry& entry : fs::directory_iterator(dir)) {
-    if (entry.path().extension() == ".svg") {
-      names.insert(entry.path().filename().string());
-    }
+  for (const std::string& name : taskqueue_testing::FileNamesIn(dir)) {
+    if (fs::path(name).extension() == ".svg") names.insert(name);
   }
   return names;
 }
@@ -178,25 +100,23 @@ std::vector<std::string> SmallRun(const fs::path& out_dir,
 void ExpectRemotePlots(const fs::path& out_dir) {
   fs::path remote = out_dir / "remote";
   ASSERT_EQ(SvgFiles(remote), kPlots);
-  fs::path sync_dir = FreshDir(out_dir.filename().string() + "_sync");
+  fs::path sync_dir = FreshTestDir(out_dir.filename().string() + "_sync");
   Child sync(SmallRun(sync_dir / "plots", "sync"), sync_dir);
   ASSERT_EQ(sync.Wait(kRunLimit), 0) << sync.err();
   for (const std::string& name : kPlots) {
-    std::string svg = ReadFile(remote / name);
-    Parsed parsed = ParseXml(svg);
-    EXPECT_EQ(parsed.error, "") << name;
-    EXPECT_EQ(parsed.root, "svg") << name;
-    EXPECT_EQ(svg, ReadFile(sync_dir / "plots" / "sync" / name)) << name;
+    std::string svg = ReadWholeFile(remote / name);
+    EXPECT_EQ(NotXmlWithRoot(svg, "svg"), "") << name;
+    EXPECT_EQ(svg, ReadWholeFile(sync_dir / "plots" / "sync" / name)) << name;
   }
-  std::string gallery = ReadFile(remote / "index.html");
-  EXPECT_EQ(ParseXml(gallery).error, "");
+  std::string gallery = ReadWholeFile(remote / "index.html");
+  EXPECT_EQ(NotXmlWithRoot(gallery, "html"), "");
   for (const std::string& name : kPlots) {
     EXPECT_THAT(gallery, HasSubstr(name));
   }
 }
 
 TEST(RemoteModeTest, OneCommandSpawnsThePlotNodeAndStopsIt) {
-  fs::path dir = FreshDir("spawned");
+  fs::path dir = FreshTestDir("spawned");
   std::vector<std::string> args = SmallRun(dir / "plots", "remote");
   args.push_back("--listen=0");
   args.push_back("--workers=2");
@@ -213,7 +133,7 @@ TEST(RemoteModeTest, OneCommandSpawnsThePlotNodeAndStopsIt) {
 }
 
 TEST(RemoteModeTest, TwoProcessesStartedApartAsInTwoTerminals) {
-  fs::path dir = FreshDir("two_terminals");
+  fs::path dir = FreshTestDir("two_terminals");
   std::vector<std::string> args = SmallRun(dir / "plots", "remote");
   args.push_back("--listen=0");
   args.push_back("--node_timeout=30s");
@@ -232,7 +152,7 @@ TEST(RemoteModeTest, TwoProcessesStartedApartAsInTwoTerminals) {
   }
   std::string port = match[1];
 
-  fs::path node_dir = FreshDir("two_terminals_node");
+  fs::path node_dir = FreshTestDir("two_terminals_node");
   Child node({kPlotNode, "--connect=127.0.0.1:" + port, "--slots=4"}, node_dir);
   ASSERT_EQ(run.Wait(kRunLimit), 0) << run.out() << run.err();
   EXPECT_THAT(run.out(), HasSubstr("A plot node is connected."));
@@ -245,7 +165,7 @@ TEST(RemoteModeTest, TwoProcessesStartedApartAsInTwoTerminals) {
 }
 
 TEST(RemoteModeTest, NoNodeFailsWithinTheTimeoutSayingSo) {
-  fs::path dir = FreshDir("no_node");
+  fs::path dir = FreshTestDir("no_node");
   std::vector<std::string> args = SmallRun(dir / "plots", "remote");
   args.push_back("--node_timeout=500ms");
   auto start = std::chrono::steady_clock::now();
@@ -261,7 +181,7 @@ TEST(RemoteModeTest, NoNodeFailsWithinTheTimeoutSayingSo) {
 }
 
 TEST(RemoteModeTest, ASpawnedNodeThatExitsFailsTheRunAtOnce) {
-  fs::path dir = FreshDir("node_exits");
+  fs::path dir = FreshTestDir("node_exits");
   std::vector<std::string> args = SmallRun(dir / "plots", "remote");
   // A node that cannot connect anywhere: bad flags, exit status 1.
   args.push_back("--spawn_plot_node=/bin/false");
@@ -276,7 +196,7 @@ TEST(RemoteModeTest, ASpawnedNodeThatExitsFailsTheRunAtOnce) {
 }
 
 TEST(RemoteModeTest, RemoteFlagsNeedTheRemoteMode) {
-  fs::path dir = FreshDir("flags");
+  fs::path dir = FreshTestDir("flags");
   Child listen({kProgram, "--mode=queued", "--listen=7070"}, dir);
   ASSERT_EQ(listen.Wait(kRunLimit), 2);
   EXPECT_EQ(listen.err(), "gradient_descent: --listen needs --mode=remote\n");

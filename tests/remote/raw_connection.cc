@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <random>
 #include <stdexcept>
 #include <string>
 
@@ -48,6 +49,19 @@ bool RawConnection::ClosedWithin(std::chrono::milliseconds limit) {
     ssize_t got = recv(fd_, buffer, sizeof(buffer), 0);
     if (got <= 0) return true;  // Closed (or reset).
   }
+}
+
+int SendGarbage(uint16_t port, int count, size_t bytes, uint32_t seed) {
+  std::mt19937 random(seed);
+  int closed = 0;
+  for (int i = 0; i < count; ++i) {
+    RawConnection garbage(port);
+    std::string noise(bytes, '\0');
+    for (char& b : noise) b = static_cast<char>(random());
+    garbage.Send(noise);
+    closed += garbage.ClosedWithin(std::chrono::milliseconds(5000));
+  }
+  return closed;
 }
 
 std::string ForgedHandshakeHeader(uint32_t payload_len) {

@@ -6,7 +6,9 @@
 #define TASKQUEUE_TESTS_REMOTE_RAW_CONNECTION_H_
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 namespace taskqueue_test {
@@ -29,6 +31,11 @@ class RawConnection {
  private:
   int fd_ = -1;
 };
+
+// Opens `count` connections to `port` one after another, each sending
+// `bytes` random bytes (from `seed`); how many of them the peer closed
+// within 5 s.
+int SendGarbage(uint16_t port, int count, size_t bytes, uint32_t seed);
 
 // A BASP header (CAF 0.17.6, 32 bytes) of a client handshake that claims a
 // payload of `payload_len` bytes: what a peer sends first.

@@ -188,12 +188,10 @@ ActorBackend::ActorBackend(const QueueOptions& options)
                          .record_timings = options.record_timings,
                          .tasks = listen_tasks_});
     auto prefetch = static_cast<size_t>(options.listen->prefetch);
-    // Not detached, unlike every other actor of the queue: CAF's middleman
-    // can put a proxy back into the registry after it exited (a message of
-    // its still on the wire to the node), and ~actor_system waits for a
-    // detached actor's thread until its actor is destroyed, which that
-    // registry entry prevents: the queue's destructor would hang. A proxy
-    // runs no task; it only routes messages, on CAF's scheduler thread.
+    // Not detached, unlike every other actor of the queue: only scheduled
+    // actors talk to the network (gateway_actor.h says why: a detached one
+    // the middleman still references would hang the queue's destructor). A
+    // proxy runs no task; it only routes messages, on CAF's scheduler thread.
     spawn_proxy = [system, proxy_context, prefetch](
                       int32_t endpoint, caf::actor node, uint32_t slots,
                       caf::actor supervisor) {

@@ -383,12 +383,11 @@ class WorkerNode::Impl {
 
   NodeExit Run() {
     caf::actor_system system(config_);
-    // Not detached: CAF's middleman may re-register the node actor after it
-    // exited (a message of its still on its way out puts it back into the
-    // registry), and ~actor_system waits for each detached actor's thread
-    // until its actor is destroyed, which the registry prevents until later
-    // in the same destructor. The slots, which never talk to the network,
-    // are detached; this actor only routes messages.
+    // Not detached: CAF's middleman can keep an actor that messaged a peer
+    // referenced after it exited, and ~actor_system waits for each detached
+    // actor's thread until its actor is destroyed: it would wait for ever
+    // (gateway_actor.h). The slots, which never talk to the network, are
+    // detached; this actor only routes messages.
     caf::actor node = system.spawn(internal::node_actor, context_);
     {
       absl::MutexLock lock(&mu_);

@@ -28,6 +28,7 @@ packages=(
   libboost-dev            # @boost//:asio (benchmark baseline)
   libtbb-dev              # @onetbb (benchmark baseline)
   libconcurrentqueue-dev  # @concurrentqueue (benchmark baseline)
+  libsqlite3-dev          # @sqlite3, the durable journal
   libexpat1-dev           # XML parser the example tests check plots with
   openssl                 # the CLI the TLS tests make certificates with
 )

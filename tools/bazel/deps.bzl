@@ -189,6 +189,17 @@ def taskqueue_deps():
         debian_packages = ["libcaf-dev", "libssl-dev"],
         targets = _CAF_TARGETS,
     )
+
+    # SQLite 3.40, the journal's database (actors/journal).
+    maybe(
+        system_library,
+        name = "sqlite3",
+        debian_packages = ["libsqlite3-dev"],
+        targets = {":sqlite3": system_cc(
+            headers = ["sqlite3.h"],
+            pkg_config = ["sqlite3"],
+        )},
+    )
     maybe(
         caf_source,
         name = "caf_source",

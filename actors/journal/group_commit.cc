@@ -55,12 +55,18 @@ void GroupCommit::Run() {
       std::move(group[i].done)(outcomes.ok() ? std::move((*outcomes)[i])
                                              : outcomes.status());
     }
+    bool idle;
     {
       absl::MutexLock lock(&mu_);
       ++counts_.groups;
       counts_.operations += static_cast<int64_t>(group.size());
+      idle = pending_.empty();
     }
     group.clear();
+    if (journal_.log_pages() > 0 &&
+        (idle || journal_.log_pages() >= options_.checkpoint_pages)) {
+      journal_.Checkpoint().IgnoreError();  // The log only grows meanwhile.
+    }
   }
 }
 

@@ -16,7 +16,8 @@
 // failed (with the transaction's error: then the operation did not happen).
 // Callbacks should be quick (send a message, fulfil a promise): the next
 // group waits for them. Operations commit in the order they were submitted.
-// The Journal must outlive this and is used only by its thread meanwhile.
+// The Journal must outlive this and is used only by its thread meanwhile. A
+// checkpoint that fails is retried at the next one; the commits go on.
 // Destruction commits everything submitted before it, then stops.
 #ifndef TASKQUEUE_ACTORS_JOURNAL_GROUP_COMMIT_H_
 #define TASKQUEUE_ACTORS_JOURNAL_GROUP_COMMIT_H_
@@ -37,6 +38,10 @@ struct GroupCommitOptions {
   // The most operations one transaction takes; the rest wait for the next.
   // Bounds how long one commit holds its group's callbacks back.
   int max_group = 8192;
+  // Checkpoints (Journal::Checkpoint) run when nothing waits to be
+  // committed, and at the latest when the log reaches this many pages
+  // (4 KiB each), so that it stays bounded under a load that never pauses.
+  int checkpoint_pages = 4096;
 };
 
 class GroupCommit {

@@ -184,8 +184,28 @@ absl::StatusOr<std::unique_ptr<Journal>> Journal::Open(
       !s.ok()) {
     return in_file(s);
   }
+  // Replaces the hook wal_autocheckpoint installs, which turns it off.
+  sqlite3_wal_hook(
+      db,
+      +[](void* self, sqlite3*, const char*, int pages) {
+        static_cast<Journal*>(self)->log_pages_ = pages;
+        return SQLITE_OK;
+      },
+      journal.get());
   if (absl::Status s = journal->Prepare(); !s.ok()) return in_file(s);
   return journal;
+}
+
+absl::Status Journal::Checkpoint() {
+  int log = 0;
+  int copied = 0;
+  const int rc = sqlite3_wal_checkpoint_v2(
+      db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, &log, &copied);
+  if (rc != SQLITE_OK) {
+    return SqliteStatus(db_, rc, absl::StrCat("checkpointing ", path_));
+  }
+  log_pages_ = 0;
+  return absl::OkStatus();
 }
 
 absl::Status Journal::Exec(const char* sql) {

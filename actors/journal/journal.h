@@ -105,6 +105,14 @@ class Journal {
   // for as long as its task is kept. Returns how many were deleted.
   absl::StatusOr<int64_t> Compact(absl::Time ended_before);
 
+  // Pages in the write-ahead log since the last checkpoint. SQLite's own
+  // checkpoints are off: one would stall whichever commit crossed its
+  // threshold for as long as it takes to copy the log into the file, so the
+  // caller (GroupCommit) checkpoints when it is idle instead.
+  int64_t log_pages() const { return log_pages_; }
+  // Copies the log into the database file, which lets the log start over.
+  absl::Status Checkpoint();
+
   const std::string& path() const { return path_; }
 
  private:
@@ -132,6 +140,7 @@ class Journal {
   const std::string path_;
   sqlite3* const db_;
   std::unique_ptr<Statements> statements_;
+  int64_t log_pages_ = 0;  // Set by SQLite's WAL hook after each commit.
 };
 
 }  // namespace taskqueue::internal

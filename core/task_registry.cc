@@ -44,6 +44,13 @@ bool TaskRegistry::Contains(std::string_view name) const {
   return tasks_.find(name) != tasks_.end();
 }
 
+std::optional<TaskRegistry::Known> TaskRegistry::Find(
+    std::string_view name) const {
+  auto it = tasks_.find(name);
+  if (it == tasks_.end()) return std::nullopt;
+  return Known{.name = it->first, .types = &it->second.types};
+}
+
 std::vector<char> TaskRegistry::Run(std::string_view name,
                                     std::string_view arguments) const {
   auto it = tasks_.find(name);

@@ -20,6 +20,7 @@
 #define TASKQUEUE_CORE_TASK_REGISTRY_H_
 
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -48,6 +49,14 @@ class TaskRegistry {
   }
 
   bool Contains(std::string_view name) const;
+
+  // Task `name` as registered: its name and its signature's types, both
+  // valid as long as the registry is; nullopt when there is no such task.
+  struct Known {
+    std::string_view name;
+    const std::string* types = nullptr;
+  };
+  std::optional<Known> Find(std::string_view name) const;
 
   // Runs task `name` on encoded arguments and returns its encoded result.
   // Throws UnknownTaskError, WireFormatError when the arguments do not

@@ -10,6 +10,9 @@
 #include <utility>
 
 #include "actors/actor_backend.h"
+#include "taskqueue/named_task_errors.h"
+#include "taskqueue/remote_call.h"
+#include "taskqueue/task_registry.h"
 
 namespace taskqueue {
 namespace {
@@ -122,6 +125,34 @@ internal::ControlRef TaskQueue::NewControl(TaskOptions options) {
   control->options = std::move(options);
   control->queue = backend_->link();
   return control;
+}
+
+TaskFuture<std::vector<char>> TaskQueue::submit_encoded(
+    TaskOptions options, std::shared_ptr<const TaskRegistry> registry,
+    std::string_view name, std::vector<char> arguments) {
+  std::optional<TaskRegistry::Known> known = registry->Find(name);
+  if (!known.has_value()) throw UnknownTaskError(name);
+  using Result = std::vector<char>;
+  auto promise = std::make_shared<std::promise<Result>>();
+  std::future<Result> future = promise->get_future();
+  internal::ControlRef control = NewControl(std::move(options));
+  auto call = std::make_unique<internal::RemoteCall>();
+  call->name = known->name;
+  call->types = known->types;
+  call->arguments = arguments;
+  call->complete = [promise](std::string_view result) {
+    promise->set_value(Result(result.begin(), result.end()));
+  };
+  control->remote = std::move(call);
+  // On a local worker: the registry decodes, runs and encodes.
+  auto run = [registry = std::move(registry), name = known->name,
+              arguments = std::move(arguments)] {
+    return registry->Run(name,
+                         std::string_view(arguments.data(), arguments.size()));
+  };
+  TaskHandle handle =
+      AddControlled(std::move(control), std::move(promise), std::move(run));
+  return TaskFuture<Result>(std::move(future), std::move(handle));
 }
 
 void TaskQueue::EnqueueControlled(internal::ControlRef control,

@@ -80,8 +80,10 @@
 #include <future>
 #include <memory>
 #include <stop_token>
+#include <string_view>
 #include <type_traits>
 #include <utility>
+#include <vector>
 
 #include "taskqueue/errors.h"
 #include "taskqueue/join_result.h"
@@ -202,6 +204,19 @@ class TaskQueue {
                                  std::forward<Args>(args)...);
     return TaskFuture<R>(std::move(future), std::move(handle));
   }
+
+  // A named task whose arguments are encoded already (WireWriter), found by
+  // name in `registry`: for programs that carry other programs' tasks, as
+  // the queue server does for its clients. Runs as submit(options, task,
+  // ...) would, on local workers (through `registry`, which the task keeps
+  // alive) or on worker nodes, and the future carries the encoded result.
+  // Throws UnknownTaskError when `registry` has no task `name`, and what
+  // submit throws; on a listening queue the task must also be in
+  // ListenOptions::registry with the same types. Arguments that do not
+  // decode as the task's fail it with WireFormatError, where it runs.
+  TaskFuture<std::vector<char>> submit_encoded(
+      TaskOptions options, std::shared_ptr<const TaskRegistry> registry,
+      std::string_view name, std::vector<char> arguments);
 
   // Blocks until every task added before this call began (by any thread) has
   // ended (cancelled, expired... tasks count as ended). Tasks added after it

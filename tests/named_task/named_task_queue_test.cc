@@ -10,6 +10,8 @@
 
 #include "gtest/gtest.h"
 #include "taskqueue/named_task.h"
+#include "taskqueue/named_task_errors.h"
+#include "taskqueue/task_registry.h"
 #include "taskqueue/taskqueue.h"
 
 namespace {
@@ -79,3 +81,38 @@ TEST(NamedTaskQueueTest, OptionsApply) {
 }
 
 }  // namespace
+
+// What a queue server does with its clients' tasks: name and encoded
+// arguments in, encoded result out, retried like any task.
+TEST(NamedTaskQueueTest, SubmitEncodedRunsByNameAndReturnsTheEncodedResult) {
+  flaky_calls = 0;
+  auto registry = std::make_shared<taskqueue::TaskRegistry>();
+  registry->Add(kGreet).Add(kFailTwice);
+  taskqueue::TaskQueue q(2);
+  std::vector<char> encoded =
+      q.submit_encoded({}, registry, "test.greet",
+                       taskqueue::internal::Encode(std::string("server")))
+          .get();
+  std::string greeting;
+  taskqueue::internal::Decode(std::string_view(encoded.data(), encoded.size()),
+                              greeting);
+  EXPECT_EQ(greeting, "hello server");
+
+  std::vector<char> retried =
+      q.submit_encoded({.max_attempts = 3}, registry, "test.fail_twice", {})
+          .get();
+  int32_t answer = 0;
+  taskqueue::internal::Decode(std::string_view(retried.data(), retried.size()),
+                              answer);
+  EXPECT_EQ(answer, 42);
+  EXPECT_EQ(flaky_calls.load(), 3);
+
+  EXPECT_THROW(q.submit_encoded({}, registry, "test.nope", {}),
+               taskqueue::UnknownTaskError);
+  // Bytes that are not a string fail the task where it runs.
+  taskqueue::TaskFuture<std::vector<char>> garbage =
+      q.submit_encoded({}, registry, "test.greet", {'\x01'});
+  EXPECT_THROW(garbage.get(), taskqueue::WireFormatError);
+  q.join();
+  EXPECT_EQ(q.stats().failed, 1u);
+}

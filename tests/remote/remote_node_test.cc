@@ -21,6 +21,7 @@
 #include "taskqueue/errors.h"
 #include "taskqueue/named_task.h"
 #include "taskqueue/named_task_errors.h"
+#include "taskqueue/task_registry.h"
 #include "taskqueue/taskqueue.h"
 #include "tests/remote/node_process.h"
 #include "tests/remote/remote_fixture.h"
@@ -57,6 +58,37 @@ TEST(RemoteNode, TenThousandTasksOnTwoNodesAllComeBackRight) {
   EXPECT_GT(stats.nodes["a"].completed, 0u);
   EXPECT_GT(stats.nodes["b"].completed, 0u);
   EXPECT_EQ(stats.nodes["a"].started + stats.nodes["b"].started, kTasks);
+}
+
+// A queue server's path: tasks by name with encoded arguments, run on a
+// node, results back encoded; and refused before anything is sent when the
+// listening registry does not have them.
+TEST(RemoteNode, EncodedTasksRunOnNodesAndReturnEncodedResults) {
+  taskqueue::TaskQueue q(ListeningOptions());
+  NodeProcess a(NodeBinary(), q.listening_port(), 2, "a", NodeLog("a"));
+  ASSERT_TRUE(WaitFor([&] { return ConnectedNodes(q) == 1; })) << a.log();
+  std::shared_ptr<taskqueue::TaskRegistry> registry = TestRegistry();
+  std::vector<taskqueue::TaskFuture<std::vector<char>>> results;
+  for (int64_t i = 0; i < 100; ++i) {
+    results.push_back(
+        q.submit_encoded({}, registry, "test.square",
+                         taskqueue::internal::Encode(i, int32_t{0})));
+  }
+  for (int64_t i = 0; i < 100; ++i) {
+    std::vector<char> bytes = results[i].get();
+    int64_t square = 0;
+    taskqueue::internal::Decode(std::string_view(bytes.data(), bytes.size()),
+                                square);
+    EXPECT_EQ(square, i * i + 1);
+  }
+  q.join();  // A future is ready before its task is counted.
+  EXPECT_EQ(q.stats().nodes["a"].completed, 100u);
+
+  auto other = std::make_shared<taskqueue::TaskRegistry>();
+  other->Add(taskqueue::NamedTask<&Echo>{"test.not_listening"});
+  EXPECT_THROW(q.submit_encoded({}, other, "test.not_listening",
+                                taskqueue::internal::Encode(1.0)),
+               taskqueue::UnknownTaskError);
 }
 
 TEST(RemoteNode, LocalWorkersAndNodesServeOneQueue) {

@@ -22,7 +22,6 @@
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
-#include <cstring>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -33,6 +32,7 @@
 #include "actors/journal/group_commit.h"
 #include "actors/journal/journal.h"
 #include "bench/samples.h"
+#include "bench/take_flag.h"
 #include "benchmark/benchmark.h"
 #include "taskqueue/taskqueue.h"
 
@@ -251,15 +251,9 @@ BENCHMARK(BM_InMemoryQueueAdd)->UseRealTime()->Unit(benchmark::kMillisecond);
 }  // namespace taskqueue_bench
 
 int main(int argc, char** argv) {
-  int kept = 1;
-  for (int i = 1; i < argc; ++i) {
-    if (std::strcmp(argv[i], "--smoke") == 0) {
-      taskqueue_bench::adds_per_iteration = 50;
-      continue;  // Not Google Benchmark's flag.
-    }
-    argv[kept++] = argv[i];
+  if (taskqueue_bench::TakeFlag(argc, argv, "--smoke")) {
+    taskqueue_bench::adds_per_iteration = 50;
   }
-  argc = kept;
   benchmark::Initialize(&argc, argv);
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();

@@ -41,6 +41,7 @@
 #include "bench/register_scenarios.h"
 #include "bench/scenarios/memory.h"
 #include "bench/sizes.h"
+#include "bench/take_flag.h"
 #include "bench/taskqueue_pool.h"
 #include "bench/tbb_pool.h"
 #include "caf/config.hpp"
@@ -54,21 +55,6 @@ constexpr bool kThreadSanitizer = true;
 #else
 constexpr bool kThreadSanitizer = false;
 #endif
-
-// Removes `flag` from argv; returns whether it was there.
-bool TakeFlag(int& argc, char** argv, const char* flag) {
-  bool found = false;
-  int out = 1;
-  for (int i = 1; i < argc; ++i) {
-    if (std::strcmp(argv[i], flag) == 0) {
-      found = true;
-    } else {
-      argv[out++] = argv[i];
-    }
-  }
-  argc = out;
-  return found;
-}
 
 template <Pool P>
 bool CheckAndRegister(const Sizes& sizes) {

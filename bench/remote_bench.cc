@@ -33,6 +33,7 @@
 #include <vector>
 
 #include "bench/samples.h"
+#include "bench/take_flag.h"
 #include "benchmark/benchmark.h"
 #include "caf/actor_system.hpp"
 #include "caf/actor_system_config.hpp"
@@ -305,13 +306,10 @@ BENCHMARK(BM_IdleCpu)->Unit(benchmark::kSecond)->UseRealTime()->Iterations(2);
 }  // namespace taskqueue_bench
 
 int main(int argc, char** argv) {
-  int kept = 1;
+  if (taskqueue_bench::TakeFlag(argc, argv, "--smoke")) {
+    taskqueue_bench::tasks_per_iteration = 200;
+  }
   for (int i = 1; i < argc; ++i) {
-    if (std::strcmp(argv[i], "--smoke") == 0) {
-      taskqueue_bench::tasks_per_iteration = 200;
-      continue;  // Not Google Benchmark's flag.
-    }
-    argv[kept++] = argv[i];
     if (std::strcmp(argv[i], "--role=echo") == 0) {
       return taskqueue_bench::RunEcho();
     }
@@ -321,7 +319,6 @@ int main(int argc, char** argv) {
           static_cast<uint16_t>(std::atoi(argv[i + 1] + 7)));
     }
   }
-  argc = kept;
   benchmark::Initialize(&argc, argv);
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();

@@ -8,8 +8,10 @@
 //   absl::StatusOr<std::unique_ptr<Journal>> journal =
 //       Journal::Open({.path = "/var/lib/taskqueue/journal"});
 //   if (!journal.ok()) return journal.status();  // Says what is wrong.
-//   std::vector<JournalTask> unfinished = (*journal)->Recover(absl::Now());
+//   absl::StatusOr<std::vector<JournalTask>> unfinished =
+//       (*journal)->Recover(absl::Now());  // Hand these to the queue again.
 //   auto outcomes = (*journal)->Commit({AcceptTask{...}, ...}, absl::Now());
+//   // outcomes.ok(): committed; (*outcomes)[i]: operation i's own result.
 //
 // Group commit is not here: Commit applies what it is given in one
 // transaction and one fsync; GroupCommit (group_commit.h) gathers many

@@ -26,8 +26,8 @@ struct JournalOptions {
   std::string path = "taskqueue.journal";
   Durability durability = Durability::kFull;
   // Run SQLite's quick_check when opening, so that a corrupt journal is
-  // refused at start rather than found by the first unlucky read. Linear in
-  // the file's size (about a second per few hundred MB).
+  // refused at start rather than found by the first unlucky read. Reads the
+  // whole file, so a large journal starts more slowly (not measured yet).
   bool check_on_open = true;
 };
 

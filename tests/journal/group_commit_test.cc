@@ -93,11 +93,11 @@ TEST(GroupCommitTest, CheckpointsKeepTheLogBoundedUnderLoad) {
     held.WaitForNotification();
     // All pending at once: no idle moment until the end.
     for (int i = 0; i < 4000; ++i) {
-      commits.Submit(AcceptTask{NewTask{.name = "t",
-                                        .args = std::string(512, 'x')}},
-                     [](absl::StatusOr<OpOutcome> outcome) {
-                       ASSERT_TRUE(outcome.ok()) << outcome.status();
-                     });
+      commits.Submit(
+          AcceptTask{NewTask{.name = "t", .args = std::string(512, 'x')}},
+          [](absl::StatusOr<OpOutcome> outcome) {
+            ASSERT_TRUE(outcome.ok()) << outcome.status();
+          });
     }
     release.Notify();
   }

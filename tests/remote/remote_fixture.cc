@@ -94,7 +94,9 @@ uint64_t EndCounter::Sum(Kind kind) const {
 }
 
 std::string NodeLog(const std::string& name) {
-  const char* dir = std::getenv("TEST_TMPDIR");
+  // Kept with the test's outputs (outputs.zip), for a failure's post-mortem.
+  const char* dir = std::getenv("TEST_UNDECLARED_OUTPUTS_DIR");
+  if (dir == nullptr) dir = std::getenv("TEST_TMPDIR");
   return std::string(dir != nullptr ? dir : "/tmp") + "/node_" + name + ".log";
 }
 

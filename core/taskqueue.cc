@@ -127,21 +127,20 @@ internal::ControlRef TaskQueue::NewControl(TaskOptions options) {
   return control;
 }
 
-TaskFuture<std::vector<char>> TaskQueue::submit_encoded(
-    TaskOptions options, std::shared_ptr<const TaskRegistry> registry,
-    std::string_view name, std::vector<char> arguments) {
+TaskHandle TaskQueue::add_encoded(TaskOptions options,
+                                  std::shared_ptr<const TaskRegistry> registry,
+                                  std::string_view name,
+                                  std::vector<char> arguments,
+                                  std::shared_ptr<EncodedResult> result) {
   std::optional<TaskRegistry::Known> known = registry->Find(name);
   if (!known.has_value()) throw UnknownTaskError(name);
-  using Result = std::vector<char>;
-  auto promise = std::make_shared<std::promise<Result>>();
-  std::future<Result> future = promise->get_future();
   internal::ControlRef control = NewControl(std::move(options));
   auto call = std::make_unique<internal::RemoteCall>();
   call->name = known->name;
   call->types = known->types;
   call->arguments = arguments;
-  call->complete = [promise](std::string_view result) {
-    promise->set_value(Result(result.begin(), result.end()));
+  call->complete = [result](std::string_view bytes) {
+    result->set_value(std::vector<char>(bytes.begin(), bytes.end()));
   };
   control->remote = std::move(call);
   // On a local worker: the registry decodes, runs and encodes.
@@ -150,9 +149,36 @@ TaskFuture<std::vector<char>> TaskQueue::submit_encoded(
     return registry->Run(name,
                          std::string_view(arguments.data(), arguments.size()));
   };
-  TaskHandle handle =
-      AddControlled(std::move(control), std::move(promise), std::move(run));
-  return TaskFuture<Result>(std::move(future), std::move(handle));
+  return AddControlled(std::move(control), std::move(result), std::move(run));
+}
+
+namespace {
+
+// submit_encoded's EncodedResult: a promise.
+class PromisedResult : public EncodedResult {
+ public:
+  std::future<std::vector<char>> get_future() { return promise_.get_future(); }
+  void set_value(std::vector<char> result) override {
+    promise_.set_value(std::move(result));
+  }
+  void set_exception(std::exception_ptr error) override {
+    promise_.set_exception(std::move(error));
+  }
+
+ private:
+  std::promise<std::vector<char>> promise_;
+};
+
+}  // namespace
+
+TaskFuture<std::vector<char>> TaskQueue::submit_encoded(
+    TaskOptions options, std::shared_ptr<const TaskRegistry> registry,
+    std::string_view name, std::vector<char> arguments) {
+  auto result = std::make_shared<PromisedResult>();
+  std::future<std::vector<char>> future = result->get_future();
+  TaskHandle handle = add_encoded(std::move(options), std::move(registry), name,
+                                  std::move(arguments), result);
+  return TaskFuture<std::vector<char>>(std::move(future), std::move(handle));
 }
 
 void TaskQueue::EnqueueControlled(internal::ControlRef control,

@@ -85,6 +85,7 @@
 #include <utility>
 #include <vector>
 
+#include "taskqueue/encoded_result.h"
 #include "taskqueue/errors.h"
 #include "taskqueue/join_result.h"
 #include "taskqueue/named_task_fwd.h"
@@ -207,13 +208,18 @@ class TaskQueue {
 
   // A named task whose arguments are encoded already (WireWriter), found by
   // name in `registry`: for programs that carry other programs' tasks, as
-  // the queue server does for its clients. Runs as submit(options, task,
+  // the queue server does for its clients. Runs as add_task(options, task,
   // ...) would, on local workers (through `registry`, which the task keeps
-  // alive) or on worker nodes, and the future carries the encoded result.
-  // Throws UnknownTaskError when `registry` has no task `name`, and what
-  // submit throws; on a listening queue the task must also be in
-  // ListenOptions::registry with the same types. Arguments that do not
+  // alive) or on worker nodes; its outcome goes to `result`
+  // (encoded_result.h). Throws UnknownTaskError when `registry` has no task
+  // `name`, and what add_task throws; on a listening queue the task must also
+  // be in ListenOptions::registry with the same types. Arguments that do not
   // decode as the task's fail it with WireFormatError, where it runs.
+  TaskHandle add_encoded(TaskOptions options,
+                         std::shared_ptr<const TaskRegistry> registry,
+                         std::string_view name, std::vector<char> arguments,
+                         std::shared_ptr<EncodedResult> result);
+  // Like add_encoded, with the outcome in a future.
   TaskFuture<std::vector<char>> submit_encoded(
       TaskOptions options, std::shared_ptr<const TaskRegistry> registry,
       std::string_view name, std::vector<char> arguments);

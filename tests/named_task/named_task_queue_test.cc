@@ -2,13 +2,19 @@
 // through futures, retry and fail like any other task.
 #include <atomic>
 #include <bit>
+#include <chrono>
 #include <cstdint>
+#include <exception>
 #include <limits>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
 #include "gtest/gtest.h"
+#include "taskqueue/encoded_result.h"
+#include "taskqueue/errors.h"
 #include "taskqueue/named_task.h"
 #include "taskqueue/named_task_errors.h"
 #include "taskqueue/task_registry.h"
@@ -115,4 +121,62 @@ TEST(NamedTaskQueueTest, SubmitEncodedRunsByNameAndReturnsTheEncodedResult) {
   EXPECT_THROW(garbage.get(), taskqueue::WireFormatError);
   q.join();
   EXPECT_EQ(q.stats().failed, 1u);
+}
+
+// Records what add_encoded reports, and how often.
+class RecordedResult : public taskqueue::EncodedResult {
+ public:
+  void set_value(std::vector<char> result) override {
+    absl::MutexLock lock(&mu_);
+    ++calls_;
+    value_ = std::move(result);
+  }
+  void set_exception(std::exception_ptr error) override {
+    absl::MutexLock lock(&mu_);
+    ++calls_;
+    error_ = std::move(error);
+  }
+  int calls() const {
+    absl::MutexLock lock(&mu_);
+    return calls_;
+  }
+  std::vector<char> value() const {
+    absl::MutexLock lock(&mu_);
+    return value_;
+  }
+  std::exception_ptr error() const {
+    absl::MutexLock lock(&mu_);
+    return error_;
+  }
+
+ private:
+  mutable absl::Mutex mu_;
+  int calls_ ABSL_GUARDED_BY(mu_) = 0;
+  std::vector<char> value_ ABSL_GUARDED_BY(mu_);
+  std::exception_ptr error_ ABSL_GUARDED_BY(mu_);
+};
+
+TEST(NamedTaskQueueTest, AddEncodedReportsEachOutcomeOnce) {
+  auto registry = std::make_shared<taskqueue::TaskRegistry>();
+  registry->Add(kGreet);
+  taskqueue::TaskQueue q(1);
+  auto done = std::make_shared<RecordedResult>();
+  auto cancelled = std::make_shared<RecordedResult>();
+  q.add_encoded({}, registry, "test.greet",
+                taskqueue::internal::Encode(std::string("you")), done);
+  taskqueue::TaskHandle waiting = q.add_encoded(
+      {.run_after = std::chrono::hours(1)}, registry, "test.greet",
+      taskqueue::internal::Encode(std::string("never")), cancelled);
+  EXPECT_EQ(waiting.cancel(), taskqueue::CancelResult::kCancelled);
+  q.join();
+
+  EXPECT_EQ(done->calls(), 1);
+  std::vector<char> bytes = done->value();
+  std::string greeting;
+  taskqueue::internal::Decode(std::string_view(bytes.data(), bytes.size()),
+                              greeting);
+  EXPECT_EQ(greeting, "hello you");
+  EXPECT_EQ(cancelled->calls(), 1);
+  EXPECT_THROW(std::rethrow_exception(cancelled->error()),
+               taskqueue::TaskCancelledError);
 }

@@ -8,10 +8,8 @@
 #include <typeinfo>
 
 namespace taskqueue {
-namespace {
+namespace internal {
 
-// The demangled name of the exception being handled (the Itanium ABI tells
-// it even for types that share no base class), or "unknown" where it cannot.
 std::string CurrentExceptionTypeName() {
   const std::type_info* type = abi::__cxa_current_exception_type();
   if (type == nullptr) return "unknown";
@@ -21,7 +19,7 @@ std::string CurrentExceptionTypeName() {
   return status == 0 && demangled ? demangled.get() : type->name();
 }
 
-}  // namespace
+}  // namespace internal
 
 TaskFailure TaskFailure::FromCurrentException() {
   TaskFailure failure{.exception = std::current_exception()};
@@ -31,7 +29,7 @@ TaskFailure TaskFailure::FromCurrentException() {
     failure.description = e.what();
   } catch (...) {
     failure.description =
-        "exception of type " + CurrentExceptionTypeName() + " (no message)";
+        "exception of type " + internal::CurrentExceptionTypeName() + " (no message)";
   }
   return failure;
 }

@@ -35,6 +35,13 @@ struct TaskFailure {
 // The default `on_error`: one line on stderr naming the failure.
 void PrintTaskFailure(const TaskFailure& failure);
 
+namespace internal {
+// The demangled name of the exception being handled (the Itanium ABI tells
+// it even for types that share no base class), or "unknown" where it cannot.
+// Call only inside a catch.
+std::string CurrentExceptionTypeName();
+}  // namespace internal
+
 }  // namespace taskqueue
 
 #endif  // TASKQUEUE_CORE_TASK_FAILURE_H_

@@ -78,6 +78,7 @@ struct Journal::Statements {
   SqliteStatement fail_task;
   SqliteStatement end_attempt;
   SqliteStatement retry_task;
+  SqliteStatement end_unrun;
 };
 
 Journal::Journal(std::string path, sqlite3* db)
@@ -236,6 +237,7 @@ absl::Status Journal::Prepare() {
       "error_message = ?6 WHERE task_id = ?1 AND number = ?2",
       "UPDATE tasks SET state = 0, attempt_budget = attempts + "
       "max_attempts, ended_at = NULL WHERE id = ?1",
+      "UPDATE tasks SET state = ?2, ended_at = ?3 WHERE id = ?1",
   };
   // SqliteStatement has no empty state, so Statements is built at once.
   std::vector<SqliteStatement> prepared;
@@ -248,7 +250,8 @@ absl::Status Journal::Prepare() {
   statements_.reset(new Statements{
       std::move(prepared[0]), std::move(prepared[1]), std::move(prepared[2]),
       std::move(prepared[3]), std::move(prepared[4]), std::move(prepared[5]),
-      std::move(prepared[6]), std::move(prepared[7]), std::move(prepared[8])});
+      std::move(prepared[6]), std::move(prepared[7]), std::move(prepared[8]),
+      std::move(prepared[9])});
   return absl::OkStatus();
 }
 
@@ -426,6 +429,22 @@ absl::StatusOr<OpOutcome> Journal::Apply(const RetryTask& op, int64_t) {
   SqliteStatement& retry = statements_->retry_task;
   retry.BindInt(1, op.id);
   if (absl::Status s = retry.Run(); !s.ok()) return s;
+  return OpOutcome{.id = op.id};
+}
+
+absl::StatusOr<OpOutcome> Journal::Apply(const EndUnrun& op, int64_t now) {
+  absl::StatusOr<std::pair<TaskState, int>> state = StateOf(op.id);
+  if (!state.ok()) return state.status();
+  if (state->first != TaskState::kQueued) {
+    return Refused(
+        absl::StatusCode::kFailedPrecondition, op.id,
+        absl::StrCat("is ", StateName(state->first), ", not queued"));
+  }
+  SqliteStatement& end = statements_->end_unrun;
+  end.BindInt(1, op.id);
+  end.BindInt(2, static_cast<int>(op.state));
+  end.BindInt(3, now);
+  if (absl::Status s = end.Run(); !s.ok()) return s;
   return OpOutcome{.id = op.id};
 }
 

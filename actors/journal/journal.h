@@ -129,6 +129,7 @@ class Journal {
   absl::StatusOr<OpOutcome> Apply(const CompleteTask& op, int64_t now);
   absl::StatusOr<OpOutcome> Apply(const FailAttempt& op, int64_t now);
   absl::StatusOr<OpOutcome> Apply(const RetryTask& op, int64_t now);
+  absl::StatusOr<OpOutcome> Apply(const EndUnrun& op, int64_t now);
   // The task's state and attempt count, or NotFound.
   absl::StatusOr<std::pair<TaskState, int>> StateOf(int64_t id);
   // Checks that the task is running `attempt`; names the task otherwise.

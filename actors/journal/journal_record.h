@@ -57,8 +57,12 @@ struct FailAttempt {
 struct RetryTask {
   int64_t id = 0;
 };  // kFailed -> kQueued, with max_attempts more attempts
+struct EndUnrun {
+  int64_t id = 0;
+  TaskState state = TaskState::kCancelled;  // Or kDropped/kCoalesced/kExpired.
+};  // kQueued -> state
 using JournalOp = std::variant<AcceptTask, DispatchTask, CompleteTask,
-                               FailAttempt, RetryTask>;
+                               FailAttempt, RetryTask, EndUnrun>;
 
 // What one operation did.
 struct OpOutcome {

@@ -5,7 +5,6 @@
 // drops its answer, since the queue has given the task to another node.
 #include "taskqueue/worker_node.h"
 
-#include <cxxabi.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -40,6 +39,7 @@
 #include "caf/spawn_options.hpp"
 #include "caf/stateful_actor.hpp"
 #include "caf/system_messages.hpp"
+#include "taskqueue/task_failure.h"
 #include "taskqueue/task_registry.h"
 
 namespace taskqueue {
@@ -71,17 +71,6 @@ namespace taskqueue {
 namespace internal {
 namespace {
 
-// The demangled name of the exception being handled.
-std::string CurrentExceptionType() {
-  std::type_info* type = abi::__cxa_current_exception_type();
-  if (type == nullptr) return "unknown";
-  int status = 0;
-  char* name = abi::__cxa_demangle(type->name(), nullptr, nullptr, &status);
-  std::string result = status == 0 && name != nullptr ? name : type->name();
-  std::free(name);
-  return result;
-}
-
 // A slot: runs one task at a time and reports it to the node actor.
 caf::behavior slot_actor(caf::event_based_actor* self, uint32_t slot,
                          std::shared_ptr<const TaskRegistry> registry,
@@ -98,11 +87,11 @@ caf::behavior slot_actor(caf::event_based_actor* self, uint32_t slot,
               name, std::string_view(arguments.data(), arguments.size()));
         } catch (const std::exception& e) {
           ok = false;
-          type = CurrentExceptionType();
+          type = CurrentExceptionTypeName();
           message = e.what();
         } catch (...) {
           ok = false;
-          type = CurrentExceptionType();
+          type = CurrentExceptionTypeName();
           message = "(not a std::exception)";
         }
         self->send(node, slot_done_atom::value, slot, session, id, ok,

@@ -138,11 +138,18 @@ void LifecycleReporter::Tell(const Transition& t) {
   }
   switch (t.to) {
     case TaskState::kQueued:
+      // A retry always has a control block and a failure.
+      if (t.retry && control->attempt_listener) {
+        control->attempt_listener->retrying(t.attempt, t.failure->exception);
+      }
       if (!t.retry && observer_) {
         Notify(&TaskObserver::OnQueued, event, {}, nullptr);
       }
       return;
     case TaskState::kRunning:
+      if (control != nullptr && control->attempt_listener) {
+        control->attempt_listener->started(t.attempt, t.worker);
+      }
       if (observer_) Notify(&TaskObserver::OnStarted, event, {}, nullptr);
       return;
     case TaskState::kCompleted:

@@ -10,9 +10,13 @@
 //   q.add_encoded({}, registry, "plot.write", bytes,
 //   std::make_shared<Record>());
 //
-// Contract: exactly one of the two is called, once, when the task ends: on
-// the worker's thread for a local attempt, on the queue's supervisor thread
-// for a worker node's result or for a task that ends unrun. Both must be
+// Contract: exactly one of set_value and set_exception is called, once,
+// when the task ends. Before that, started is called as each attempt
+// starts, and retrying as an attempt ends in another one; an attempt's
+// started comes before its end (retrying, or the outcome), and an attempt
+// ends before the next starts. They run on the thread that made the change:
+// the worker's for a local attempt, the queue's supervisor thread for a
+// worker node's attempts and for a task that ends unrun. All must be
 // thread-safe and quick; they must not block on the queue (join, shutdown).
 #ifndef TASKQUEUE_CORE_ENCODED_RESULT_H_
 #define TASKQUEUE_CORE_ENCODED_RESULT_H_
@@ -25,6 +29,13 @@ namespace taskqueue {
 class EncodedResult {
  public:
   virtual ~EncodedResult() = default;
+  // Attempt `attempt` (1 for the first) starts on `worker`: a local
+  // worker's index in [0, QueueOptions::num_workers), or a worker node's
+  // number (>= num_workers).
+  virtual void started(int attempt, int worker) {}
+  // Attempt `attempt` threw `error`, or the worker node running it was lost
+  // (NodeLostError), and the task will run again.
+  virtual void retrying(int attempt, std::exception_ptr error) {}
   // The task's last attempt returned this (WireWriter-encoded).
   virtual void set_value(std::vector<char> result) = 0;
   // It ended without a result: what its last attempt threw, or a

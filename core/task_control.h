@@ -25,6 +25,7 @@
 #include <utility>
 
 #include "absl/functional/any_invocable.h"
+#include "taskqueue/encoded_result.h"
 #include "taskqueue/remote_call.h"
 #include "taskqueue/task.h"
 #include "taskqueue/task_options.h"
@@ -68,6 +69,8 @@ struct TaskControl {
   // Fails the submit() future with `error`; empty for add_task. Called at most
   // once, by the thread that decided the task's end.
   absl::AnyInvocable<void(std::exception_ptr)> fail_future;
+  // Told of each attempt's start and retry; set by add_encoded only.
+  std::shared_ptr<EncodedResult> attempt_listener;
   // Builds the next attempt, for tasks with max_attempts > 1 and named tasks
   // (which a lost node makes run again).
   absl::AnyInvocable<Attempt()> make_attempt;

@@ -143,6 +143,7 @@ TaskHandle TaskQueue::add_encoded(TaskOptions options,
     result->set_value(std::vector<char>(bytes.begin(), bytes.end()));
   };
   control->remote = std::move(call);
+  control->attempt_listener = result;
   // On a local worker: the registry decodes, runs and encodes.
   auto run = [registry = std::move(registry), name = known->name,
               arguments = std::move(arguments)] {

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <optional>
+#include <string>
 #include <utility>
 
 #include "taskqueue/errors.h"
@@ -10,8 +11,6 @@
 namespace taskqueue::internal {
 namespace {
 
-// What the server does when recording a transition fails: the task itself
-// is unaffected; a restart replays what the journal did not hear.
 void LogIfFailed(absl::StatusOr<OpOutcome> outcome) {
   if (!outcome.ok()) {
     std::fprintf(stderr, "taskqueue server: journal: %s\n",
@@ -19,59 +18,89 @@ void LogIfFailed(absl::StatusOr<OpOutcome> outcome) {
   }
 }
 
+// The exception's type and message, as the journal records them.
+std::pair<std::string, std::string> Describe(std::exception_ptr error) {
+  try {
+    std::rethrow_exception(std::move(error));
+  } catch (const std::exception& e) {
+    return {CurrentExceptionTypeName(), e.what()};
+  } catch (...) {
+    return {CurrentExceptionTypeName(), ""};
+  }
+}
+
 }  // namespace
 
-void JournaledTask::Started(std::string worker) {
+void JournaledTask::started(int attempt, int worker) {
   absl::MutexLock lock(&mu_);
-  if (open_) {
-    commits_.Submit(
-        FailAttempt{.id = id_,
-                    .attempt = attempts_,
-                    .error_type = "taskqueue::RetriedAttempt",
-                    .error_message = "the attempt ended without a result and "
-                                     "the task was run again",
-                    .retry = true},
-        LogIfFailed);
-  }
-  ++attempts_;
+  ABSL_ASSERT(!open_);
+  attempt_ = recovered_ + attempt;
   open_ = true;
-  commits_.Submit(DispatchTask{.id = id_, .worker = std::move(worker)},
+  std::string where = worker < num_workers_
+                          ? "local/" + std::to_string(worker)
+                          : "node/" + std::to_string(worker - num_workers_);
+  commits_.Submit(DispatchTask{.id = id_, .worker = std::move(where)},
                   LogIfFailed);
+}
+
+void JournaledTask::retrying(int attempt, std::exception_ptr error) {
+  absl::MutexLock lock(&mu_);
+  // Closed already when a cancel ended the task as it was put back.
+  if (open_ && attempt_ == recovered_ + attempt) {
+    FailOpen(std::move(error), /*retry=*/true);
+  }
 }
 
 void JournaledTask::set_value(std::vector<char> result) {
   absl::MutexLock lock(&mu_);
+  ABSL_ASSERT(open_);
   open_ = false;
-  commits_.Submit(CompleteTask{.id = id_,
-                               .attempt = attempts_,
-                               .result = std::string(result.begin(),
-                                                     result.end())},
-                  LogIfFailed);
+  commits_.Submit(
+      CompleteTask{.id = id_,
+                   .attempt = attempt_,
+                   .result = std::string(result.begin(), result.end())},
+      LogIfFailed);
 }
 
 void JournaledTask::set_exception(std::exception_ptr error) {
-  FailAttempt failed{.id = id_, .retry = false};
   std::optional<TaskState> unrun;
   try {
     std::rethrow_exception(error);
   } catch (const TaskNotRunError& e) {
     unrun = e.state();
-    failed.error_type = CurrentExceptionTypeName();
-    failed.error_message = e.what();
-  } catch (const std::exception& e) {
-    failed.error_type = CurrentExceptionTypeName();
-    failed.error_message = e.what();
   } catch (...) {
-    failed.error_type = CurrentExceptionTypeName();
   }
   absl::MutexLock lock(&mu_);
-  if (unrun.has_value() && !open_) {
-    commits_.Submit(EndUnrun{.id = id_, .state = *unrun}, LogIfFailed);
+  if (!unrun.has_value() && open_) {
+    FailOpen(std::move(error), /*retry=*/false);
     return;
   }
+  if (stopping_.load()) return;
+  if (!unrun.has_value()) {
+    // Failed while it waited for a retry (stopped): the journal has it
+    // queued, and a restart runs it again.
+    std::fprintf(stderr,
+                 "taskqueue server: task %lld failed while waiting for a "
+                 "retry; the journal keeps it queued\n",
+                 static_cast<long long>(id_));
+    return;
+  }
+  // Cancelled while it waited for a retry: the attempt before that ended
+  // in the retry, whose report may still be on its way.
+  if (open_) FailOpen(std::move(error), /*retry=*/true);
+  commits_.Submit(EndUnrun{.id = id_, .state = *unrun}, LogIfFailed);
+}
+
+void JournaledTask::FailOpen(std::exception_ptr error, bool retry) {
+  ABSL_ASSERT(open_);
   open_ = false;
-  failed.attempt = attempts_;
-  commits_.Submit(std::move(failed), LogIfFailed);
+  auto [type, message] = Describe(std::move(error));
+  commits_.Submit(FailAttempt{.id = id_,
+                              .attempt = attempt_,
+                              .error_type = std::move(type),
+                              .error_message = std::move(message),
+                              .retry = retry},
+                  LogIfFailed);
 }
 
 }  // namespace taskqueue::internal

@@ -1,22 +1,30 @@
-// JournaledTask: one journal task while the server's queue runs it. It turns
-// what the queue reports about the task (each start, its outcome) into the
-// journal operations that record it, in the order they happened, through
-// GroupCommit. The server gives each task it hands to the queue one of these
-// as its EncodedResult and routes the queue observer's OnStarted to Started.
+// JournaledTask: one journal task while the server's queue runs it. As the
+// task's EncodedResult it hears each attempt start and end and the task's
+// outcome, and turns each into the journal operation that records it
+// (DispatchTask, FailAttempt, CompleteTask, EndUnrun), submitted through
+// GroupCommit in the order they happened.
 //
-// Attempt numbers are the journal's: the attempts recovered from an earlier
-// server plus the starts seen here, so a report always names the attempt
-// the journal has open. An attempt that a new start follows without an
-// outcome (a retry, or a worker node lost) is recorded as failed before the
-// new one starts: the observer does not say why, so it is recorded as
-// "retried".
+//   auto task = std::make_shared<JournaledTask>(
+//       commits, stopping, record.id, record.attempts, num_workers);
+//   queue.add_encoded(options, registry, record.task.name, bytes, task);
 //
-// Thread-safety: thread-safe. Started and the outcome of one attempt arrive
-// on the same thread (the worker's, or the supervisor's for a node), one
-// after the other, so the operations are submitted in their order.
+// Attempt numbers are the journal's: those recovered from an earlier server
+// plus the queue's, so each report names the attempt the journal has open
+// (the journal refuses any other).
+//
+// Stopping: once `stopping` is set (the server is going down and its queue
+// is cleared), ends that only the stop causes (unrun, a retry given up) are
+// not recorded: the journal keeps those tasks queued, for the next server
+// to run. Attempts that finish still are.
+//
+// Thread-safety: thread-safe; the queue calls it from workers and its
+// supervisor (encoded_result.h). A failed commit is logged to stderr and
+// changes nothing else: the task goes on, and a restart replays what the
+// journal did not record.
 #ifndef TASKQUEUE_ACTORS_SERVER_JOURNALED_TASK_H_
 #define TASKQUEUE_ACTORS_SERVER_JOURNALED_TASK_H_
 
+#include <atomic>
 #include <cstdint>
 #include <exception>
 #include <string>
@@ -31,25 +39,39 @@ namespace taskqueue::internal {
 
 class JournaledTask : public EncodedResult {
  public:
-  // `attempts`: those the journal holds already (JournalTask::attempts).
-  // `commits` must outlive this.
-  JournaledTask(GroupCommit& commits, int64_t id, int attempts)
-      : commits_(commits), id_(id), attempts_(attempts) {}
+  // `recovered`: attempts the journal holds already (JournalTask::attempts).
+  // `num_workers`: the queue's local workers, to tell them from nodes.
+  // `commits` and `stopping` must outlive this.
+  JournaledTask(GroupCommit& commits, const std::atomic<bool>& stopping,
+                int64_t id, int recovered, int num_workers)
+      : commits_(commits),
+        stopping_(stopping),
+        id_(id),
+        recovered_(recovered),
+        num_workers_(num_workers) {}
 
-  // An attempt starts on `worker` ("local/2", "node").
-  void Started(std::string worker);
-
+  void started(int attempt, int worker) override;
+  void retrying(int attempt, std::exception_ptr error) override;
   void set_value(std::vector<char> result) override;
   void set_exception(std::exception_ptr error) override;
 
   int64_t id() const { return id_; }
 
  private:
+  // Ends the open attempt as failed with `error`, for another (`retry`) or
+  // for good.
+  void FailOpen(std::exception_ptr error, bool retry)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
   GroupCommit& commits_;
+  const std::atomic<bool>& stopping_;
   const int64_t id_;
+  const int recovered_;
+  const int num_workers_;
   absl::Mutex mu_;
-  int attempts_ ABSL_GUARDED_BY(mu_);
-  // Whether attempt attempts_ started here and has no outcome yet.
+  // The journal's number of the attempt that started last, and whether it
+  // has not ended yet.
+  int attempt_ ABSL_GUARDED_BY(mu_) = 0;
   bool open_ ABSL_GUARDED_BY(mu_) = false;
 };
 

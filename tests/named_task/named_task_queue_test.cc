@@ -126,6 +126,18 @@ TEST(NamedTaskQueueTest, SubmitEncodedRunsByNameAndReturnsTheEncodedResult) {
 // Records what add_encoded reports, and how often.
 class RecordedResult : public taskqueue::EncodedResult {
  public:
+  void started(int attempt, int worker) override {
+    absl::MutexLock lock(&mu_);
+    attempts_ += "start " + std::to_string(attempt) + ";";
+  }
+  void retrying(int attempt, std::exception_ptr error) override {
+    absl::MutexLock lock(&mu_);
+    try {
+      std::rethrow_exception(error);
+    } catch (const std::exception& e) {
+      attempts_ += "retry " + std::to_string(attempt) + " " + e.what() + ";";
+    }
+  }
   void set_value(std::vector<char> result) override {
     absl::MutexLock lock(&mu_);
     ++calls_;
@@ -148,12 +160,18 @@ class RecordedResult : public taskqueue::EncodedResult {
     absl::MutexLock lock(&mu_);
     return error_;
   }
+  // What started and retrying heard, in order.
+  std::string attempts() const {
+    absl::MutexLock lock(&mu_);
+    return attempts_;
+  }
 
  private:
   mutable absl::Mutex mu_;
   int calls_ ABSL_GUARDED_BY(mu_) = 0;
   std::vector<char> value_ ABSL_GUARDED_BY(mu_);
   std::exception_ptr error_ ABSL_GUARDED_BY(mu_);
+  std::string attempts_ ABSL_GUARDED_BY(mu_);
 };
 
 TEST(NamedTaskQueueTest, AddEncodedReportsEachOutcomeOnce) {
@@ -179,4 +197,24 @@ TEST(NamedTaskQueueTest, AddEncodedReportsEachOutcomeOnce) {
   EXPECT_EQ(cancelled->calls(), 1);
   EXPECT_THROW(std::rethrow_exception(cancelled->error()),
                taskqueue::TaskCancelledError);
+  EXPECT_EQ(done->attempts(), "start 1;");
+  EXPECT_EQ(cancelled->attempts(), "");
+}
+
+TEST(NamedTaskQueueTest, AddEncodedReportsEachAttempt) {
+  flaky_calls = 0;
+  auto registry = std::make_shared<taskqueue::TaskRegistry>();
+  registry->Add(kFailTwice);
+  taskqueue::TaskQueue q(1);
+  auto flaky = std::make_shared<RecordedResult>();
+  taskqueue::TaskOptions options;
+  options.max_attempts = 3;
+  options.backoff.initial_delay = std::chrono::milliseconds(1);
+  q.add_encoded(options, registry, "test.fail_twice",
+                taskqueue::internal::Encode(), flaky);
+  q.join();
+  EXPECT_EQ(flaky->attempts(),
+            "start 1;retry 1 not yet;start 2;retry 2 not yet;start 3;");
+  EXPECT_EQ(flaky->calls(), 1);
+  EXPECT_EQ(flaky->error(), nullptr);
 }

@@ -24,6 +24,11 @@ void GroupCommit::Submit(JournalOp op, Done done) {
   pending_.push_back(Pending{std::move(op), std::move(done)});
 }
 
+void GroupCommit::Read(Reader read) {
+  absl::MutexLock lock(&mu_);
+  pending_.push_back(Pending{.read = std::move(read)});
+}
+
 GroupCommit::Counts GroupCommit::counts() const {
   absl::MutexLock lock(&mu_);
   return counts_;
@@ -32,6 +37,7 @@ GroupCommit::Counts GroupCommit::counts() const {
 void GroupCommit::Run() {
   std::vector<Pending> group;
   std::vector<JournalOp> ops;
+  Reader read;
   for (;;) {
     {
       absl::MutexLock lock(&mu_);
@@ -41,11 +47,26 @@ void GroupCommit::Run() {
           },
           this));
       if (pending_.empty()) return;  // Stopping, and everything committed.
-      const size_t take =
-          std::min(pending_.size(), static_cast<size_t>(options_.max_group));
-      group.assign(std::make_move_iterator(pending_.begin()),
-                   std::make_move_iterator(pending_.begin() + take));
-      pending_.erase(pending_.begin(), pending_.begin() + take);
+      if (pending_.front().read) {
+        read = std::move(pending_.front().read);
+        pending_.erase(pending_.begin());
+      } else {
+        // A group ends before the first read: the read sees it committed.
+        size_t take = 1;
+        while (take < pending_.size() &&
+               take < static_cast<size_t>(options_.max_group) &&
+               !pending_[take].read) {
+          ++take;
+        }
+        group.assign(std::make_move_iterator(pending_.begin()),
+                     std::make_move_iterator(pending_.begin() + take));
+        pending_.erase(pending_.begin(), pending_.begin() + take);
+      }
+    }
+    if (read) {
+      std::move(read)(journal_);
+      read = nullptr;
+      continue;
     }
     ops.clear();
     for (Pending& p : group) ops.push_back(std::move(p.op));

@@ -18,7 +18,9 @@
 // group waits for them. Operations commit in the order they were submitted.
 // The Journal must outlive this and is used only by its thread meanwhile. A
 // checkpoint that fails is retried at the next one; the commits go on.
-// Destruction commits everything submitted before it, then stops.
+// Reads (Read) run on the commit thread too, in their place among the
+// operations. Destruction commits and reads everything submitted before it,
+// then stops.
 #ifndef TASKQUEUE_ACTORS_JOURNAL_GROUP_COMMIT_H_
 #define TASKQUEUE_ACTORS_JOURNAL_GROUP_COMMIT_H_
 
@@ -56,6 +58,14 @@ class GroupCommit {
 
   void Submit(JournalOp op, Done done);
 
+  // Runs `read` on the commit thread, between groups, once every operation
+  // submitted before it has committed: it sees their effects. The journal
+  // is read only there (Journal is not thread-safe), so a read that queries
+  // it waits for the commit in flight, and operations submitted after it
+  // wait for the read.
+  using Reader = absl::AnyInvocable<void(Journal&) &&>;
+  void Read(Reader read);
+
   // Transactions committed (or failed) so far, and operations in them: their
   // ratio is the average group size.
   struct Counts {
@@ -65,9 +75,11 @@ class GroupCommit {
   Counts counts() const;
 
  private:
+  // An operation, or (`read` set) a read.
   struct Pending {
     JournalOp op;
     Done done;
+    Reader read;
   };
   void Run();
 

@@ -143,5 +143,28 @@ TEST(GroupCommitTest, CountsGroupsAndEachOperationGetsItsOwnOutcome) {
   EXPECT_EQ(outcomes[2]->id, outcomes[0]->id);
 }
 
+// A read runs between groups: it sees every operation submitted before it
+// committed, and none submitted after it.
+TEST(GroupCommitTest, AReadSeesWhatWasSubmittedBeforeIt) {
+  std::unique_ptr<Journal> journal = OpenFresh();
+  ASSERT_NE(journal, nullptr);
+  std::vector<int64_t> seen;
+  {
+    GroupCommit commits(*journal);
+    for (int round = 1; round <= 3; ++round) {
+      for (int i = 0; i < 100; ++i) {
+        commits.Submit(Keyed(round * 1000 + i),
+                       [](absl::StatusOr<OpOutcome>) {});
+      }
+      commits.Read([&seen](Journal& j) {
+        absl::StatusOr<std::array<int64_t, 8>> counts = j.CountByState();
+        ASSERT_TRUE(counts.ok()) << counts.status();
+        seen.push_back((*counts)[static_cast<int>(TaskState::kQueued)]);
+      });
+    }
+  }
+  EXPECT_EQ(seen, (std::vector<int64_t>{100, 200, 300}));
+}
+
 }  // namespace
 }  // namespace taskqueue::internal

@@ -55,11 +55,9 @@ void JournaledTask::set_value(std::vector<char> result) {
   absl::MutexLock lock(&mu_);
   ABSL_ASSERT(open_);
   open_ = false;
-  commits_.Submit(
-      CompleteTask{.id = id_,
+  End(CompleteTask{.id = id_,
                    .attempt = attempt_,
-                   .result = std::string(result.begin(), result.end())},
-      LogIfFailed);
+                   .result = std::string(result.begin(), result.end())});
 }
 
 void JournaledTask::set_exception(std::exception_ptr error) {
@@ -88,19 +86,31 @@ void JournaledTask::set_exception(std::exception_ptr error) {
   // Cancelled while it waited for a retry: the attempt before that ended
   // in the retry, whose report may still be on its way.
   if (open_) FailOpen(std::move(error), /*retry=*/true);
-  commits_.Submit(EndUnrun{.id = id_, .state = *unrun}, LogIfFailed);
+  End(EndUnrun{.id = id_, .state = *unrun});
 }
 
 void JournaledTask::FailOpen(std::exception_ptr error, bool retry) {
   ABSL_ASSERT(open_);
   open_ = false;
   auto [type, message] = Describe(std::move(error));
-  commits_.Submit(FailAttempt{.id = id_,
-                              .attempt = attempt_,
-                              .error_type = std::move(type),
-                              .error_message = std::move(message),
-                              .retry = retry},
-                  LogIfFailed);
+  FailAttempt failed{.id = id_,
+                     .attempt = attempt_,
+                     .error_type = std::move(type),
+                     .error_message = std::move(message),
+                     .retry = retry};
+  if (retry) {
+    commits_.Submit(std::move(failed), LogIfFailed);
+  } else {
+    End(std::move(failed));
+  }
+}
+
+void JournaledTask::End(JournalOp op) {
+  commits_.Submit(std::move(op), [id = id_, &ended = ended_](
+                                     absl::StatusOr<OpOutcome> outcome) {
+    LogIfFailed(outcome);
+    if (outcome.ok()) ended(id);
+  });
 }
 
 }  // namespace taskqueue::internal

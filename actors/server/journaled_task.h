@@ -5,7 +5,7 @@
 // GroupCommit in the order they happened.
 //
 //   auto task = std::make_shared<JournaledTask>(
-//       commits, stopping, record.id, record.attempts, num_workers);
+//       commits, stopping, ended, record.id, record.attempts, num_workers);
 //   queue.add_encoded(options, registry, record.task.name, bytes, task);
 //
 // Attempt numbers are the journal's: those recovered from an earlier server
@@ -27,6 +27,7 @@
 #include <atomic>
 #include <cstdint>
 #include <exception>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -41,11 +42,14 @@ class JournaledTask : public EncodedResult {
  public:
   // `recovered`: attempts the journal holds already (JournalTask::attempts).
   // `num_workers`: the queue's local workers, to tell them from nodes.
-  // `commits` and `stopping` must outlive this.
+  // `ended` is called with the id on the commit thread once the task's end
+  // is committed. `commits`, `stopping` and `ended` must outlive this.
   JournaledTask(GroupCommit& commits, const std::atomic<bool>& stopping,
-                int64_t id, int recovered, int num_workers)
+                const std::function<void(int64_t)>& ended, int64_t id,
+                int recovered, int num_workers)
       : commits_(commits),
         stopping_(stopping),
+        ended_(ended),
         id_(id),
         recovered_(recovered),
         num_workers_(num_workers) {}
@@ -62,9 +66,12 @@ class JournaledTask : public EncodedResult {
   // for good.
   void FailOpen(std::exception_ptr error, bool retry)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Submits the operation that ends the task.
+  void End(JournalOp op);
 
   GroupCommit& commits_;
   const std::atomic<bool>& stopping_;
+  const std::function<void(int64_t)>& ended_;
   const int64_t id_;
   const int recovered_;
   const int num_workers_;

@@ -13,6 +13,14 @@
 #include "taskqueue/errors.h"
 
 namespace taskqueue::internal {
+namespace {
+
+absl::Status Stopped() {
+  return absl::UnavailableError(
+      "taskqueue server: stopped before the task ended");
+}
+
+}  // namespace
 
 absl::StatusOr<std::unique_ptr<QueueServer>> QueueServer::Start(
     ServerOptions options) {
@@ -106,7 +114,7 @@ void QueueServer::Enqueue(int64_t id, const NewTask& task, int attempts,
   // that finishes it: the journal has it queued.
   options.max_attempts = std::max(1, attempt_budget - attempts);
   auto journaled = std::make_shared<JournaledTask>(
-      *commits_, stopping_, id, attempts, options_.num_workers);
+      *commits_, stopping_, ended_, id, attempts, options_.num_workers);
   absl::MutexLock lock(&enqueue_mu_);
   // Stop clears the queue once: nothing may join it after that.
   if (stopping_.load()) return;
@@ -123,6 +131,43 @@ void QueueServer::Enqueue(int64_t id, const NewTask& task, int attempts,
   }
 }
 
+void QueueServer::WhenEnded(int64_t id, Found found) {
+  commits_->Read([this, id,
+                  found = std::move(found)](Journal& journal) mutable {
+    absl::StatusOr<std::optional<JournalTask>> task = journal.Find(id);
+    if (!task.ok()) {
+      std::move(found)(task.status());
+    } else if (!task->has_value()) {
+      std::move(found)(
+          absl::NotFoundError(absl::StrCat("taskqueue server: no task ", id)));
+    } else if ((*task)->state != TaskState::kQueued &&
+               (*task)->state != TaskState::kRunning) {
+      std::move(found)(**std::move(task));
+    } else if (stopped_) {
+      std::move(found)(Stopped());
+    } else {
+      waiters_[id].push_back(std::move(found));
+    }
+  });
+}
+
+void QueueServer::Ended(int64_t id) {
+  commits_->Read([this, id](Journal& journal) {
+    auto it = waiters_.find(id);
+    if (it == waiters_.end()) return;
+    std::vector<Found> waiting = std::move(it->second);
+    waiters_.erase(it);
+    absl::StatusOr<std::optional<JournalTask>> task = journal.Find(id);
+    for (Found& found : waiting) {
+      if (!task.ok()) {
+        std::move(found)(task.status());
+      } else {
+        std::move(found)(**task);  // Found: it just ended.
+      }
+    }
+  });
+}
+
 void QueueServer::Stop() {
   {
     absl::MutexLock lock(&enqueue_mu_);
@@ -132,6 +177,14 @@ void QueueServer::Stop() {
   queue_->pause();
   queue_->clear();
   queue_->shutdown();
+  // Its last ends are queued by now: the waiters of the rest give up.
+  commits_->Read([this](Journal&) {
+    stopped_ = true;
+    for (auto& [id, waiting] : waiters_) {
+      for (Found& found : waiting) std::move(found)(Stopped());
+    }
+    waiters_.clear();
+  });
 }
 
 }  // namespace taskqueue::internal

@@ -28,7 +28,10 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <unordered_map>
+#include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/functional/any_invocable.h"
@@ -55,6 +58,15 @@ class QueueServer {
 
   void Submit(NewTask task, Accepted accepted);
 
+  // Calls `found` with task `id` once its end is committed, at once if it
+  // has ended: kNotFound if there is no such task (never accepted, or
+  // compacted), kUnavailable if the server stops first. On the commit
+  // thread; quick, like every GroupCommit callback.
+  using Found = absl::AnyInvocable<void(absl::StatusOr<JournalTask>) &&>;
+  void WhenEnded(int64_t id, Found found);
+  // Runs `read` on the journal (GroupCommit::Read): status, listings.
+  void Read(GroupCommit::Reader read) { commits_->Read(std::move(read)); }
+
   // Blocks until every task queued so far (recovered ones included) ended.
   void Join() { queue_->join(); }
   void Stop();
@@ -70,7 +82,14 @@ class QueueServer {
   void Enqueue(int64_t id, const NewTask& task, int attempts,
                int attempt_budget) ABSL_LOCKS_EXCLUDED(enqueue_mu_);
 
+  // A task's end is committed: answers its waiters.
+  void Ended(int64_t id);
+
   const ServerOptions options_;
+  // WhenEnded's, by task id; the commit thread's only.
+  std::unordered_map<int64_t, std::vector<Found>> waiters_;
+  bool stopped_ = false;  // Likewise.
+  const std::function<void(int64_t)> ended_ = [this](int64_t id) { Ended(id); };
   // Set once, by Stop, under enqueue_mu_; JournaledTask reads it too.
   absl::Mutex enqueue_mu_;
   std::atomic<bool> stopping_{false};

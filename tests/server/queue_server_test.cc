@@ -281,5 +281,53 @@ TEST_F(QueueServerTest, StartRefusesBadOptions) {
       absl::StatusCode::kUnavailable);
 }
 
+// Waits for WhenEnded's answer.
+absl::StatusOr<JournalTask> Ended(QueueServer& server, int64_t id) {
+  std::promise<absl::StatusOr<JournalTask>> found;
+  std::future<absl::StatusOr<JournalTask>> answer = found.get_future();
+  server.WhenEnded(id, [&found](absl::StatusOr<JournalTask> task) {
+    found.set_value(std::move(task));
+  });
+  return answer.get();
+}
+
+TEST_F(QueueServerTest, WhenEndedAnswersOnceTheEndIsCommitted) {
+  std::unique_ptr<QueueServer> server = StartServer(/*workers=*/1);
+  ASSERT_NE(server, nullptr);
+  int64_t first = Add(*server, Task("test.square", 3))->id;
+  server->Join();
+  absl::StatusOr<JournalTask> done = Ended(*server, first);
+  ASSERT_TRUE(done.ok()) << done.status();
+  EXPECT_EQ(Decoded(done->result), 9);
+  // Asked before it ends: answered when it does, each waiter once.
+  int64_t slow = Add(*server, Task("test.slow", 4))->id;
+  std::vector<std::future<absl::StatusOr<JournalTask>>> waits;
+  for (int i = 0; i < 3; ++i) {
+    waits.push_back(
+        std::async(std::launch::async, [&] { return Ended(*server, slow); }));
+  }
+  for (auto& wait : waits) {
+    absl::StatusOr<JournalTask> task = wait.get();
+    ASSERT_TRUE(task.ok()) << task.status();
+    EXPECT_EQ(task->state, TaskState::kCompleted);
+    EXPECT_EQ(Decoded(task->result), 4);
+  }
+  EXPECT_EQ(Ended(*server, 999).status().code(), absl::StatusCode::kNotFound);
+}
+
+TEST_F(QueueServerTest, WhenEndedGivesUpWhenTheServerStops) {
+  std::unique_ptr<QueueServer> server = StartServer(/*workers=*/1);
+  ASSERT_NE(server, nullptr);
+  for (int i = 0; i < 20; ++i) Add(*server, Task("test.slow", i));
+  int64_t last = Add(*server, Task("test.slow", 20))->id;
+  std::promise<absl::StatusOr<JournalTask>> found;
+  std::future<absl::StatusOr<JournalTask>> answer = found.get_future();
+  server->WhenEnded(last, [&found](absl::StatusOr<JournalTask> task) {
+    found.set_value(std::move(task));
+  });
+  server->Stop();
+  EXPECT_EQ(answer.get().status().code(), absl::StatusCode::kUnavailable);
+}
+
 }  // namespace
 }  // namespace taskqueue::internal

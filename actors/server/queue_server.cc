@@ -8,6 +8,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "actors/server/journaled_task.h"
 #include "taskqueue/errors.h"
@@ -166,6 +167,12 @@ void QueueServer::Ended(int64_t id) {
       }
     }
   });
+}
+
+void QueueServer::Flush() {
+  absl::Notification done;
+  commits_->Read([&done](Journal&) { done.Notify(); });
+  done.WaitForNotification();
 }
 
 void QueueServer::Stop() {

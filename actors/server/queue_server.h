@@ -67,6 +67,10 @@ class QueueServer {
   // Runs `read` on the journal (GroupCommit::Read): status, listings.
   void Read(GroupCommit::Reader read) { commits_->Read(std::move(read)); }
 
+  // Blocks until everything handed to the journal so far is committed or
+  // read, and its callbacks have run.
+  void Flush();
+
   // Blocks until every task queued so far (recovered ones included) ended.
   void Join() { queue_->join(); }
   void Stop();

@@ -1,0 +1,202 @@
+// QueueClient over CAF: one actor system with a middleman, the server's
+// front actor as a remote actor, and each request sent by an event-based
+// actor spawned for it (only scheduled actors talk to the network: a
+// blocking one that waits on a remote reply can hang CAF 0.17.6), whose
+// answer reaches the caller through a promise.
+#include "taskqueue/queue_client.h"
+
+#include <algorithm>
+#include <future>
+#include <string>
+#include <utility>
+
+#include "absl/synchronization/mutex.h"
+#include "actors/remote/transport_security.h"
+#include "actors/server/client_protocol.h"
+#include "caf/actor_system.hpp"
+#include "caf/actor_system_config.hpp"
+#include "caf/event_based_actor.hpp"
+#include "caf/io/middleman.hpp"
+#include "caf/openssl/remote_actor.hpp"
+#include "taskqueue/errors.h"
+#include "taskqueue/task_control.h"
+
+namespace taskqueue {
+
+using internal::tqs_hello_atom;
+using internal::tqs_status_atom;
+using internal::tqs_submit_atom;
+using internal::tqs_wait_atom;
+
+class QueueClient::Connection {
+ public:
+  explicit Connection(const ClientOptions& options) : options_(options) {
+    internal::TransportSecurity transport(
+        "ClientOptions", options.host, options.tls,
+        options.allow_insecure_remote, 64 << 20);
+    transport.Configure(config_);
+    config_.set("scheduler.max-threads", size_t{1});
+    system_.emplace(config_);
+    std::string target = options.host + ":" + std::to_string(options.port);
+    caf::expected<caf::actor> server =
+        transport.tls()
+            ? caf::openssl::remote_actor(*system_, options.host, options.port)
+            : system_->middleman().remote_actor(options.host, options.port);
+    if (!server) {
+      throw ServerUnavailableError("taskqueue client: cannot reach " + target +
+                                   ": " + system_->render(server.error()));
+    }
+    server_ = *server;
+    try {
+      Ask<uint32_t>(caf::make_message(tqs_hello_atom::value,
+                                      internal::kClientProtocolVersion));
+    } catch (const ServerRefusedError& e) {  // Another protocol version.
+      throw ServerUnavailableError(e.what());
+    }
+  }
+
+  template <class... Ts>
+  std::tuple<Ts...> Ask(caf::message request, bool wait = false) {
+    auto answer = std::make_shared<std::promise<std::tuple<Ts...>>>();
+    std::future<std::tuple<Ts...>> answered = answer->get_future();
+    caf::duration timeout =
+        wait ? caf::duration(caf::infinite)
+             : caf::duration(
+                   std::chrono::duration_cast<caf::timespan>(options_.timeout));
+    system_->spawn([server = server_, request = std::move(request), answer,
+                    timeout, this](caf::event_based_actor* self) {
+      self->request(server, timeout, std::move(request))
+          .then(
+              [answer](Ts&... values) {
+                answer->set_value(std::make_tuple(std::move(values)...));
+              },
+              [answer, this](caf::error& error) {
+                answer->set_exception(Failure(error));
+              });
+    });
+    return answered.get();
+  }
+
+  void Added(uint64_t id) {
+    absl::MutexLock lock(&mu_);
+    added_.push_back(id);
+  }
+
+  // For a join: the tasks it waits for (all added since the first not
+  // known to have ended) and, from `counted_from` on, those whose outcomes
+  // it counts (no concurrent join counted them).
+  struct JoinRange {
+    size_t from = 0;
+    std::vector<uint64_t> ids;
+    size_t counted_from = 0;
+  };
+  JoinRange StartJoin() {
+    absl::MutexLock lock(&mu_);
+    JoinRange range{
+        .from = ended_,
+        .ids = std::vector<uint64_t>(added_.begin() + ended_, added_.end()),
+        .counted_from = counted_ - ended_};
+    counted_ = added_.size();
+    return range;
+  }
+  // The tasks of `range` have all ended.
+  void EndJoin(const JoinRange& range) {
+    absl::MutexLock lock(&mu_);
+    ended_ = std::max(ended_, range.from + range.ids.size());
+  }
+
+ private:
+  std::exception_ptr Failure(const caf::error& error) {
+    if (error.category() == internal::kRefusalCategory &&
+        error.context().match_elements<std::string>()) {
+      return std::make_exception_ptr(
+          ServerRefusedError(error.context().get_as<std::string>(0)));
+    }
+    return std::make_exception_ptr(
+        ServerUnavailableError("taskqueue client: " + system_->render(error)));
+  }
+
+  const ClientOptions options_;
+  caf::actor_system_config config_;
+  std::optional<caf::actor_system> system_;
+  caf::actor server_;
+  absl::Mutex mu_;
+  // Every task added, in order; those before ended_ are known to have
+  // ended, those before counted_ were counted by a join.
+  std::vector<uint64_t> added_ ABSL_GUARDED_BY(mu_);
+  size_t ended_ ABSL_GUARDED_BY(mu_) = 0;
+  size_t counted_ ABSL_GUARDED_BY(mu_) = 0;
+};
+
+QueueClient::QueueClient(ClientOptions options)
+    : connection_(std::make_unique<Connection>(options)) {}
+
+QueueClient::~QueueClient() = default;
+
+uint64_t QueueClient::add_encoded(const ClientTaskOptions& options,
+                                  std::string_view name,
+                                  std::vector<char> arguments) {
+  auto [id, created] = connection_->Ask<int64_t, bool>(caf::make_message(
+      tqs_submit_atom::value, std::string(name),
+      std::string(arguments.begin(), arguments.end()), options.label,
+      options.idempotency_key, int32_t{options.priority},
+      int32_t{options.max_attempts}));
+  connection_->Added(static_cast<uint64_t>(id));
+  return static_cast<uint64_t>(id);
+}
+
+TaskOutcome QueueClient::wait(uint64_t id) {
+  auto [state, result, error_type, error_message, attempts] =
+      connection_->Ask<int32_t, std::string, std::string, std::string, int32_t>(
+          caf::make_message(tqs_wait_atom::value, static_cast<int64_t>(id)),
+          /*wait=*/true);
+  return TaskOutcome{
+      .id = id,
+      .state = static_cast<TaskState>(state),
+      .attempts = attempts,
+      .result = std::vector<char>(result.begin(), result.end()),
+      .error_type = std::move(error_type),
+      .error_message = std::move(error_message),
+  };
+}
+
+JoinResult QueueClient::join() {
+  Connection::JoinRange range = connection_->StartJoin();
+  JoinResult joined;
+  for (size_t i = 0; i < range.ids.size(); ++i) {
+    TaskOutcome outcome = wait(range.ids[i]);
+    if (i >= range.counted_from && outcome.state != TaskState::kCompleted) {
+      ++joined.failed;
+    }
+  }
+  connection_->EndJoin(range);
+  return joined;
+}
+
+std::array<int64_t, 8> QueueClient::counts() {
+  auto [encoded] =
+      connection_->Ask<std::string>(caf::make_message(tqs_status_atom::value));
+  std::vector<int64_t> by_state;
+  internal::Decode(encoded, by_state);
+  std::array<int64_t, 8> counts{};
+  if (by_state.size() != counts.size()) {
+    throw ServerUnavailableError("taskqueue client: the server counts " +
+                                 std::to_string(by_state.size()) +
+                                 " task states, not 8");
+  }
+  std::copy(by_state.begin(), by_state.end(), counts.begin());
+  return counts;
+}
+
+void QueueClient::ThrowUnlessCompleted(const TaskOutcome& outcome) {
+  switch (outcome.state) {
+    case TaskState::kCompleted:
+      return;
+    case TaskState::kFailed:
+      throw RemoteTaskError(outcome.error_type, outcome.error_message);
+    default:
+      std::rethrow_exception(internal::NotRunError(outcome.state));
+  }
+}
+
+}  // namespace taskqueue

@@ -1,0 +1,59 @@
+// The client protocol: what a QueueClient (queue_client.h) and a queue
+// server's front actor (server_front.h) say to each other over CAF's
+// middleman. Only CAF's built-in types travel (integers, strings, vectors
+// of them), so neither side needs the other's add_message_type, and a
+// message one side does not know is CAF's unexpected_message, not garbage.
+//
+// Each request gets one answer: its payload, or a caf::error. The server's
+// refusals are errors of category "tqs" whose code is an absl::StatusCode
+// and whose context is one std::string that says why (RefusalError); any
+// other error is the transport's (a timeout, a lost connection, a request
+// of another shape: unexpected_message).
+//
+//   (tqs_hello, uint32_t version) -> (uint32_t server_version)
+//       Sent first by the client library, which goes no further when
+//       refused: kFailedPrecondition when the versions differ, naming both.
+//       The server keeps no sessions.
+//   (tqs_submit, name, args, label, idempotency_key, int32_t priority,
+//    int32_t max_attempts) -> (int64_t id, bool created)
+//       Once the task is durable (committed to the journal).
+//   (tqs_wait, int64_t id) -> (int32_t state, std::string result,
+//                              std::string error_type,
+//                              std::string error_message, int32_t attempts)
+//       Once the task has ended (TaskState as int32_t; the result for
+//       kCompleted, the last error for kFailed).
+//   (tqs_status) -> (std::string tasks_by_state)
+//       A std::vector<int64_t> indexed by TaskState, in the wire format of
+//       task arguments (WireWriter): CAF 0.17.6 does not send vectors of
+//       integers, only of strings.
+#ifndef TASKQUEUE_ACTORS_SERVER_CLIENT_PROTOCOL_H_
+#define TASKQUEUE_ACTORS_SERVER_CLIENT_PROTOCOL_H_
+
+#include <cstdint>
+#include <string>
+
+#include "caf/atom.hpp"
+#include "caf/error.hpp"
+#include "caf/make_message.hpp"
+
+namespace taskqueue::internal {
+
+// Raised with any change a client of the previous version cannot follow.
+inline constexpr uint32_t kClientProtocolVersion = 1;
+
+using tqs_hello_atom = caf::atom_constant<caf::atom("tqs_hello")>;
+using tqs_submit_atom = caf::atom_constant<caf::atom("tqs_submit")>;
+using tqs_wait_atom = caf::atom_constant<caf::atom("tqs_wait")>;
+using tqs_status_atom = caf::atom_constant<caf::atom("tqs_status")>;
+
+inline constexpr caf::atom_value kRefusalCategory = caf::atom("tqs");
+
+// A refusal: `code` an absl::StatusCode, `why` for the user.
+inline caf::error RefusalError(int code, std::string why) {
+  return caf::error(static_cast<uint8_t>(code), kRefusalCategory,
+                    caf::make_message(std::move(why)));
+}
+
+}  // namespace taskqueue::internal
+
+#endif  // TASKQUEUE_ACTORS_SERVER_CLIENT_PROTOCOL_H_

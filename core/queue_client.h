@@ -1,0 +1,162 @@
+// QueueClient: a producer's connection to a queue server in another process
+// (tools/queue_server). Tasks it adds are named tasks (named_task.h) that
+// the server's registry knows; each is durable in the server's journal
+// before add_task returns, so the program may exit at once: the server runs
+// the task, also after a crash and restart of its own, and keeps the result
+// until it is read or compacted. Any client can wait for any task by id.
+//
+//   taskqueue::QueueClient client({.port = 7070});
+//   uint64_t id = client.add_task(kWritePlot, x, y);  // durable now
+//   ...
+//   client.join();                              // this client's tasks
+//   double loss = client.result(kLoss, other_id);  // anyone's, by id
+//
+// Contract. Thread-safe: any thread may call any method at once. Every call
+// blocks for a round trip to the server; wait, result and join block until
+// the tasks end. Errors: the constructor throws ServerUnavailableError when
+// the server cannot be reached or speaks another protocol version (the
+// message says which); calls throw ServerUnavailableError when the
+// connection is lost or a request times out (ClientOptions::timeout; not
+// for waits, which have none), and ServerRefusedError for what the server
+// refused (an unknown task name, an idempotency key reused for another
+// task, a full disk): the task was not added. result() throws the task's
+// error as RemoteTaskError (type and message), TaskNotRunError subclasses
+// for tasks that ended unrun, WireFormatError when the result does not
+// decode as the task's type.
+//
+// Adding again after a lost connection may add a task twice, unless it
+// carries an idempotency key (ClientTaskOptions): then the server returns
+// the first one's id.
+#ifndef TASKQUEUE_CORE_QUEUE_CLIENT_H_
+#define TASKQUEUE_CORE_QUEUE_CLIENT_H_
+
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "taskqueue/join_result.h"
+#include "taskqueue/named_task.h"
+#include "taskqueue/task_state.h"
+#include "taskqueue/tls_options.h"
+
+namespace taskqueue {
+
+struct ClientOptions {
+  std::string host = "127.0.0.1";
+  uint16_t port = 7070;
+  // Mutual TLS with the server (tls_options.h). Unset: plain TCP, which
+  // only a loopback host allows unless allow_insecure_remote.
+  std::optional<TlsOptions> tls;
+  bool allow_insecure_remote = false;
+  // How long a request (but a wait for a task) may take.
+  std::chrono::milliseconds timeout{10000};
+};
+
+// What one added task asks of the server.
+struct ClientTaskOptions {
+  // A batch label, to find the task by (taskqueue_ctl list --label).
+  std::string label;
+  // Non-empty: adding again with the same key (and the same task) returns
+  // the first task's id instead of adding another.
+  std::string idempotency_key;
+  int priority = 0;
+  // Runs before it is dead-lettered (kFailed, retryable with
+  // taskqueue_ctl retry). >= 1.
+  int max_attempts = 1;
+};
+
+// A task as it ended on the server.
+struct TaskOutcome {
+  uint64_t id = 0;
+  TaskState state = TaskState::kCompleted;
+  int attempts = 0;
+  std::vector<char> result;  // Encoded (WireWriter); kCompleted only.
+  std::string error_type;    // kFailed: the last attempt's error.
+  std::string error_message;
+};
+
+class ServerUnavailableError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+class ServerRefusedError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+class QueueClient {
+ public:
+  explicit QueueClient(ClientOptions options = {});
+  ~QueueClient();
+
+  QueueClient(const QueueClient&) = delete;
+  QueueClient& operator=(const QueueClient&) = delete;
+
+  // Adds task(args...): its id, once it is durable.
+  template <auto Fn, class... Args>
+  uint64_t add_task(const NamedTask<Fn>& task, Args&&... args) {
+    return add_task(ClientTaskOptions(), task, std::forward<Args>(args)...);
+  }
+  template <auto Fn, class... Args>
+  uint64_t add_task(const ClientTaskOptions& options, const NamedTask<Fn>& task,
+                    Args&&... args) {
+    using Arguments = typename NamedTask<Fn>::Arguments;
+    static_assert(std::is_constructible_v<Arguments, Args&&...>,
+                  "taskqueue: these arguments do not convert to the named "
+                  "task's parameters");
+    Arguments arguments(std::forward<Args>(args)...);
+    return add_encoded(
+        options, task.name(),
+        std::apply([](const auto&... a) { return internal::Encode(a...); },
+                   arguments));
+  }
+  // The same, for arguments encoded already.
+  uint64_t add_encoded(const ClientTaskOptions& options, std::string_view name,
+                       std::vector<char> arguments);
+
+  // Blocks until task `id` has ended; how it ended. Throws
+  // ServerRefusedError for an id the server does not know.
+  TaskOutcome wait(uint64_t id);
+  // Blocks until task `id` has ended; what it returned, decoded as `task`'s
+  // result, or its error thrown (see the contract above).
+  template <auto Fn>
+  typename NamedTask<Fn>::Result result(const NamedTask<Fn>& task,
+                                        uint64_t id) {
+    TaskOutcome outcome = wait(id);
+    ThrowUnlessCompleted(outcome);
+    using R = typename NamedTask<Fn>::Result;
+    if constexpr (!std::is_void_v<R>) {
+      R value{};
+      internal::Decode(
+          std::string_view(outcome.result.data(), outcome.result.size()),
+          value);
+      return value;
+    }
+  }
+
+  // Blocks until every task this client added before the call has ended;
+  // counts those that did not complete.
+  JoinResult join();
+
+  // Tasks in the server's journal, by state (indexed by TaskState).
+  std::array<int64_t, 8> counts();
+
+ private:
+  class Connection;
+  static void ThrowUnlessCompleted(const TaskOutcome& outcome);
+
+  std::unique_ptr<Connection> connection_;
+};
+
+}  // namespace taskqueue
+
+#endif  // TASKQUEUE_CORE_QUEUE_CLIENT_H_

@@ -1,0 +1,175 @@
+// QueueClient against a server in this process (QueueServer behind a
+// ServerFront, on a loopback port): adds are durable and counted, results
+// and errors come back by id, and what the server refuses is an exception
+// that says why.
+#include "taskqueue/queue_client.h"
+
+#include <atomic>
+#include <future>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "actors/server/client_protocol.h"
+#include "actors/server/queue_server.h"
+#include "actors/server/server_front.h"
+#include "caf/actor_system.hpp"
+#include "caf/actor_system_config.hpp"
+#include "caf/event_based_actor.hpp"
+#include "caf/io/middleman.hpp"
+#include "gtest/gtest.h"
+#include "taskqueue/errors.h"
+#include "taskqueue/named_task.h"
+#include "taskqueue/task_registry.h"
+#include "tests/scratch_files.h"
+
+namespace taskqueue {
+namespace {
+
+int64_t Square(int64_t x) { return x * x; }
+std::string Fails(std::string why) { throw std::invalid_argument(why); }
+
+constexpr NamedTask<&Square> kSquare{"test.square"};
+constexpr NamedTask<&Fails> kFails{"test.fails"};
+
+class QueueClientTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto registry = std::make_shared<TaskRegistry>();
+    registry->Add(kSquare).Add(kFails);
+    absl::StatusOr<std::unique_ptr<internal::QueueServer>> server =
+        internal::QueueServer::Start(
+            {.registry = registry,
+             .journal = {.path = taskqueue_testing::FreshTestDir() / "journal"},
+             .num_workers = 2});
+    ASSERT_TRUE(server.ok()) << server.status();
+    server_ = *std::move(server);
+    front_ = std::make_unique<internal::ServerFront>(*server_,
+                                                     internal::FrontOptions());
+  }
+  void TearDown() override {
+    front_.reset();
+    server_.reset();
+  }
+
+  ClientOptions Options() const { return {.port = front_->port()}; }
+
+  std::unique_ptr<internal::QueueServer> server_;
+  std::unique_ptr<internal::ServerFront> front_;
+};
+
+TEST_F(QueueClientTest, TwoClientsAddAndEveryResultComesBack) {
+  constexpr int kEach = 300;
+  std::vector<std::vector<uint64_t>> ids(2);
+  std::vector<std::thread> producers;
+  for (int c = 0; c < 2; ++c) {
+    producers.emplace_back([&, c] {
+      QueueClient client(Options());
+      for (int i = 0; i < kEach; ++i) {
+        ids[c].push_back(client.add_task(kSquare, c * kEach + i));
+      }
+      EXPECT_TRUE(client.join().ok());
+    });
+  }
+  for (std::thread& t : producers) t.join();
+  // Another client, which added none of them, reads them all.
+  QueueClient reader(Options());
+  for (int c = 0; c < 2; ++c) {
+    for (int i = 0; i < kEach; ++i) {
+      int64_t x = c * kEach + i;
+      ASSERT_EQ(reader.result(kSquare, ids[c][i]), x * x) << "task " << x;
+    }
+  }
+  std::array<int64_t, 8> counts = reader.counts();
+  EXPECT_EQ(counts[static_cast<int>(TaskState::kCompleted)], 2 * kEach);
+  EXPECT_EQ(reader.join().failed, 0u);  // It added nothing.
+}
+
+TEST_F(QueueClientTest, AFailedTaskThrowsItsErrorFromResult) {
+  QueueClient client(Options());
+  uint64_t id = client.add_task({.max_attempts = 2}, kFails, "bad input");
+  try {
+    client.result(kFails, id);
+    FAIL() << "no exception";
+  } catch (const RemoteTaskError& e) {
+    EXPECT_EQ(e.type(), "std::invalid_argument");
+    EXPECT_EQ(e.message(), "bad input");
+  }
+  TaskOutcome outcome = client.wait(id);
+  EXPECT_EQ(outcome.state, TaskState::kFailed);
+  EXPECT_EQ(outcome.attempts, 2);
+  EXPECT_EQ(client.join().failed, 1u);
+}
+
+TEST_F(QueueClientTest, AnIdempotencyKeyReturnsTheFirstTask) {
+  QueueClient client(Options());
+  uint64_t first = client.add_task({.idempotency_key = "k1"}, kSquare, 3);
+  uint64_t again = client.add_task({.idempotency_key = "k1"}, kSquare, 3);
+  EXPECT_EQ(again, first);
+  EXPECT_THROW(client.add_task({.idempotency_key = "k1"}, kSquare, 4),
+               ServerRefusedError);
+  EXPECT_EQ(client.result(kSquare, first), 9);
+}
+
+TEST_F(QueueClientTest, RefusalsSayWhy) {
+  QueueClient client(Options());
+  try {
+    client.add_encoded({}, "no.such.task", internal::Encode(int64_t{1}));
+    FAIL() << "no exception";
+  } catch (const ServerRefusedError& e) {
+    EXPECT_NE(std::string(e.what()).find("no.such.task"), std::string::npos)
+        << e.what();
+  }
+  EXPECT_THROW(client.add_task({.max_attempts = 0}, kSquare, 1),
+               ServerRefusedError);
+  EXPECT_THROW(client.wait(123456), ServerRefusedError);
+  // Arguments that do not decode as the task's fail the task, not the
+  // server.
+  uint64_t id =
+      client.add_encoded({}, "test.square", internal::Encode(std::string("x")));
+  EXPECT_THROW(client.result(kSquare, id), RemoteTaskError);
+}
+
+TEST_F(QueueClientTest, NoServerIsAClearError) {
+  uint16_t port = front_->port();
+  TearDown();
+  try {
+    QueueClient client({.port = port, .timeout = std::chrono::seconds(2)});
+    FAIL() << "connected to nothing";
+  } catch (const ServerUnavailableError& e) {
+    EXPECT_NE(std::string(e.what()).find(std::to_string(port)),
+              std::string::npos)
+        << e.what();
+  }
+}
+
+// A client of another protocol version is told both versions.
+TEST_F(QueueClientTest, AnotherProtocolVersionIsRefused) {
+  caf::actor_system_config config;
+  config.load<caf::io::middleman>();
+  caf::actor_system system(config);
+  caf::expected<caf::actor> server =
+      system.middleman().remote_actor("127.0.0.1", front_->port());
+  ASSERT_TRUE(server) << system.render(server.error());
+  std::promise<caf::message> answered;
+  system.spawn([&](caf::event_based_actor* self) {
+    self->request(*server, std::chrono::seconds(10),
+                  internal::tqs_hello_atom::value, uint32_t{99})
+        .then([&](caf::message& reply) { answered.set_value(reply); },
+              [&](caf::error& e) { answered.set_value(caf::make_message(e)); });
+  });
+  caf::message reply = answered.get_future().get();
+  ASSERT_TRUE(reply.match_elements<caf::error>()) << to_string(reply);
+  const caf::error& refused = reply.get_as<caf::error>(0);
+  EXPECT_EQ(refused.category(), internal::kRefusalCategory);
+  EXPECT_EQ(refused.code(),
+            static_cast<uint8_t>(absl::StatusCode::kFailedPrecondition));
+  ASSERT_TRUE(refused.context().match_elements<std::string>());
+  EXPECT_NE(refused.context().get_as<std::string>(0).find("99"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace taskqueue

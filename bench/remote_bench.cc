@@ -185,10 +185,15 @@ void BM_RemoteRoundTrip(benchmark::State& state) {
 
 // A raw CAF client of the echo process.
 struct RawSetup {
+  // One file per setup: a later setup reading an earlier echo's port (dead
+  // by then) before its own echo wrote one found no server.
+  static inline int setups = 0;
   std::string port_file = std::string(std::getenv("TEST_TMPDIR") != nullptr
                                           ? std::getenv("TEST_TMPDIR")
                                           : "/tmp") +
-                          "/remote_bench_echo_port." + std::to_string(getpid());
+                          "/remote_bench_echo_port." +
+                          std::to_string(getpid()) + "." +
+                          std::to_string(setups++);
   taskqueue_tools::ChildProcess echo{Self({"--role=echo"}, port_file)};
   caf::actor_system_config config;
   std::optional<caf::actor_system> system;

@@ -1,0 +1,169 @@
+#include "tools/queue_server/queue_server_main.h"
+
+#include <pthread.h>
+#include <signal.h>
+
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <exception>
+#include <fstream>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "actors/server/queue_server.h"
+#include "actors/server/server_front.h"
+#include "taskqueue/task_registry.h"
+
+ABSL_FLAG(std::string, address, "127.0.0.1", "address to serve clients on");
+ABSL_FLAG(int, port, 7070, "port to serve clients on; 0: any free one");
+ABSL_FLAG(std::string, port_file, "",
+          "write the ports bound here (\"clients P\", \"nodes P\")");
+ABSL_FLAG(std::string, journal, "taskqueue.journal", "the journal's file");
+ABSL_FLAG(std::string, durability, "full",
+          "full: an acknowledged task survives power loss; process_crash: "
+          "it survives the server's crash only, and adds are faster");
+ABSL_FLAG(int, workers, 4, "local workers (0: worker nodes only)");
+ABSL_FLAG(std::string, node_address, "127.0.0.1",
+          "address to accept worker nodes on");
+ABSL_FLAG(int, node_port, -1,
+          "port to accept worker nodes on; 0: any free one; -1: no nodes");
+ABSL_FLAG(std::string, tls_certificate, "",
+          "PEM certificate of this server: mutual TLS with clients and nodes "
+          "(with --tls_key and --tls_ca; the key's passphrase, if any, in the "
+          "environment variable TASKQUEUE_TLS_PASSPHRASE)");
+ABSL_FLAG(std::string, tls_key, "", "PEM private key of --tls_certificate");
+ABSL_FLAG(std::string, tls_ca, "",
+          "PEM CA certificate(s) the peers' certificates must chain to");
+ABSL_FLAG(bool, allow_insecure_remote, false, "serve off loopback without TLS");
+
+namespace {
+
+using taskqueue::internal::FrontOptions;
+using taskqueue::internal::ServerOptions;
+
+// The options the flags say, or nullopt after saying what is wrong.
+std::optional<std::pair<ServerOptions, FrontOptions>> FromFlags() {
+  ServerOptions server;
+  FrontOptions front;
+  std::string durability = absl::GetFlag(FLAGS_durability);
+  if (durability == "full") {
+    server.journal.durability = taskqueue::internal::Durability::kFull;
+  } else if (durability == "process_crash") {
+    server.journal.durability = taskqueue::internal::Durability::kProcessCrash;
+  } else {
+    std::fprintf(stderr,
+                 "queue server: --durability is full or process_crash, not "
+                 "\"%s\"\n",
+                 durability.c_str());
+    return std::nullopt;
+  }
+  server.journal.path = absl::GetFlag(FLAGS_journal);
+  // `bazel run` starts the binary in its runfiles: a relative journal goes
+  // where the user ran it from, not into Bazel's output tree.
+  const char* user_dir = std::getenv("BUILD_WORKING_DIRECTORY");
+  if (user_dir != nullptr && !server.journal.path.empty() &&
+      server.journal.path.front() != '/') {
+    server.journal.path = std::string(user_dir) + "/" + server.journal.path;
+  }
+  server.num_workers = absl::GetFlag(FLAGS_workers);
+  int port = absl::GetFlag(FLAGS_port);
+  int node_port = absl::GetFlag(FLAGS_node_port);
+  if (port < 0 || port > 65535 || node_port < -1 || node_port > 65535) {
+    std::fprintf(stderr, "queue server: a port is in [0, 65535]\n");
+    return std::nullopt;
+  }
+  std::optional<taskqueue::TlsOptions> tls;
+  std::string certificate = absl::GetFlag(FLAGS_tls_certificate);
+  std::string key = absl::GetFlag(FLAGS_tls_key);
+  std::string ca = absl::GetFlag(FLAGS_tls_ca);
+  if (!certificate.empty() || !key.empty() || !ca.empty()) {
+    // Not a flag: the command line is visible to every user of the host.
+    const char* passphrase = std::getenv("TASKQUEUE_TLS_PASSPHRASE");
+    tls = taskqueue::TlsOptions{
+        .certificate = certificate,
+        .private_key = key,
+        .passphrase = passphrase != nullptr ? passphrase : "",
+        .ca_file = ca,
+    };
+  }
+  bool insecure = absl::GetFlag(FLAGS_allow_insecure_remote);
+  front = FrontOptions{.address = absl::GetFlag(FLAGS_address),
+                       .port = static_cast<uint16_t>(port),
+                       .tls = tls,
+                       .allow_insecure_remote = insecure};
+  if (node_port >= 0) {
+    server.nodes = taskqueue::ListenOptions{
+        .address = absl::GetFlag(FLAGS_node_address),
+        .port = static_cast<uint16_t>(node_port),
+        .tls = tls,
+        .allow_insecure_remote = insecure,
+    };
+  }
+  return std::make_pair(std::move(server), std::move(front));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  absl::ParseCommandLine(argc, argv);
+  auto options = FromFlags();
+  if (!options.has_value()) return 1;
+  auto& [server_options, front_options] = *options;
+
+  // Blocked before any thread starts, so that every thread inherits the
+  // mask and the signals reach only the sigwait below.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  auto registry = std::make_shared<taskqueue::TaskRegistry>();
+  std::unique_ptr<taskqueue::internal::QueueServer> server;
+  std::unique_ptr<taskqueue::internal::ServerFront> front;
+  try {
+    taskqueue::RegisterServerTasks(*registry);
+    server_options.registry = registry;
+    absl::StatusOr<std::unique_ptr<taskqueue::internal::QueueServer>> started =
+        taskqueue::internal::QueueServer::Start(std::move(server_options));
+    if (!started.ok()) {
+      std::fprintf(stderr, "queue server: %s\n",
+                   std::string(started.status().message()).c_str());
+      return 1;
+    }
+    server = *std::move(started);
+    front = std::make_unique<taskqueue::internal::ServerFront>(*server,
+                                                               front_options);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "queue server: %s\n", e.what());
+    return 1;
+  }
+  std::string ports = "clients " + std::to_string(front->port()) + "\n";
+  if (server->queue().listening_port() != 0) {
+    ports += "nodes " + std::to_string(server->queue().listening_port()) + "\n";
+  }
+  std::fprintf(stderr,
+               "queue server: clients on %s:%u, journal %s, %lld tasks "
+               "recovered\n",
+               front_options.address.c_str(), front->port(),
+               absl::GetFlag(FLAGS_journal).c_str(),
+               static_cast<long long>(server->recovered()));
+  std::string port_file = absl::GetFlag(FLAGS_port_file);
+  if (!port_file.empty()) {
+    // Whole or not at all: written aside, then renamed into place.
+    std::string partial = port_file + ".partial";
+    std::ofstream(partial) << ports;
+    std::rename(partial.c_str(), port_file.c_str());
+  }
+  int signal = 0;
+  sigwait(&signals, &signal);
+  std::fprintf(stderr, "queue server: stopping (signal %d)\n", signal);
+  front.reset();  // Stops the server too.
+  server.reset();
+  std::fprintf(stderr, "queue server: stopped\n");
+  return 0;
+}

@@ -1,0 +1,39 @@
+// The tasks of the test queue server: test.record appends its argument to
+// the file named by $TASKQUEUE_TEST_RECORD (one line per run, so a test
+// counts every run, a killed server's included), sleeps, and returns it.
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdint>
+#include <cstdlib>
+#include <string>
+#include <thread>
+
+#include "taskqueue/named_task.h"
+#include "tools/queue_server/queue_server_main.h"
+
+namespace {
+
+int64_t Record(int64_t x, int64_t sleep_ms) {
+  const char* path = std::getenv("TASKQUEUE_TEST_RECORD");
+  if (path != nullptr) {
+    std::string line = std::to_string(x) + "\n";
+    // One write of O_APPEND: lines of concurrent runs never interleave.
+    int fd = open(path, O_WRONLY | O_APPEND | O_CREAT, 0644);
+    if (fd >= 0) {
+      ssize_t written = write(fd, line.data(), line.size());
+      (void)written;
+      close(fd);
+    }
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(sleep_ms));
+  return x;
+}
+
+}  // namespace
+
+void taskqueue::RegisterServerTasks(TaskRegistry& registry) {
+  static constexpr NamedTask<&Record> kRecord{"test.record"};
+  registry.Add(kRecord);
+}

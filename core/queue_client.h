@@ -84,6 +84,98 @@ struct TaskOutcome {
   std::string error_message;
 };
 
+// One attempt of a task, as the server's journal recorded it. Times are
+// milliseconds since the Unix epoch; 0: not yet.
+struct AttemptInfo {
+  int number = 0;
+  std::string worker;  // "local/2", "node/0".
+  int64_t started_ms = 0;
+  int64_t ended_ms = 0;
+  // "completed", "failed", "lost" (the server stopped or died while it
+  // ran), or empty while it runs.
+  std::string outcome;
+  std::string error_type;
+  std::string error_message;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, AttemptInfo& x) {
+  return f(caf::meta::type_name("AttemptInfo"), x.number, x.worker,
+           x.started_ms, x.ended_ms, x.outcome, x.error_type, x.error_message);
+}
+
+// A task as the server's journal holds it (taskqueue_ctl show).
+struct TaskInfo {
+  uint64_t id = 0;
+  std::string name;
+  TaskState state = TaskState::kQueued;
+  std::string label;
+  std::string idempotency_key;
+  int priority = 0;
+  int attempts = 0;
+  // Attempts allowed before it is dead-lettered (grows with each retry).
+  int attempt_budget = 0;
+  int64_t accepted_ms = 0;
+  int64_t ended_ms = 0;
+  std::vector<char> arguments;  // Encoded (WireWriter).
+  std::vector<char> result;     // Encoded; kCompleted only.
+  std::string error_type;       // kFailed: the last attempt's error.
+  std::string error_message;
+  std::vector<AttemptInfo> history;  // From show() only.
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, TaskInfo& x) {
+  return f(caf::meta::type_name("TaskInfo"), x.id, x.name, x.state, x.label,
+           x.idempotency_key, x.priority, x.attempts, x.attempt_budget,
+           x.accepted_ms, x.ended_ms, x.arguments, x.result, x.error_type,
+           x.error_message, x.history);
+}
+
+// A worker node of the server's queue.
+struct NodeInfo {
+  std::string name;
+  int slots = 0;
+  bool connected = false;
+  uint64_t started = 0;
+  uint64_t completed = 0;
+  uint64_t failed = 0;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, NodeInfo& x) {
+  return f(caf::meta::type_name("NodeInfo"), x.name, x.slots, x.connected,
+           x.started, x.completed, x.failed);
+}
+
+// The server as a whole (taskqueue_ctl status).
+struct ServerStatus {
+  // Tasks in the journal, indexed by TaskState.
+  std::vector<int64_t> tasks_by_state;
+  int workers = 0;
+  bool paused = false;
+  // Since the server started: attempts completed and how long it has run,
+  // their ratio its average throughput.
+  uint64_t completed = 0;
+  int64_t uptime_ms = 0;
+  std::vector<NodeInfo> nodes;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, ServerStatus& x) {
+  return f(caf::meta::type_name("ServerStatus"), x.tasks_by_state, x.workers,
+           x.paused, x.completed, x.uptime_ms, x.nodes);
+}
+
+// Which tasks list() returns: those with an id above `after_id`, in id
+// order, at most `limit`; only in `state` and with `label` when set.
+struct TaskFilter {
+  std::optional<TaskState> state;
+  std::optional<std::string> label;
+  uint64_t after_id = 0;
+  int limit = 100;
+};
+
 class ServerUnavailableError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
@@ -147,8 +239,21 @@ class QueueClient {
   // counts those that did not complete.
   JoinResult join();
 
-  // Tasks in the server's journal, by state (indexed by TaskState).
-  std::array<int64_t, 8> counts();
+  // For operators (taskqueue_ctl). The journal's view: what it holds now.
+  ServerStatus status();
+  std::vector<TaskInfo> list(const TaskFilter& filter);
+  // Task `id` with its attempts; ServerRefusedError if there is none.
+  TaskInfo show(uint64_t id);
+  // Queues a dead-lettered (kFailed) task again with its attempt budget
+  // renewed; ServerRefusedError for a task in another state.
+  void retry(uint64_t id);
+  // Deletes the tasks that ended at least `age` ago, with their results;
+  // how many.
+  int64_t purge(std::chrono::milliseconds age);
+  // Stops / restarts giving out tasks; running ones finish. Not kept
+  // across a restart of the server, which starts running.
+  void pause();
+  void resume();
 
  private:
   class Connection;

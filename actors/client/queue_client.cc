@@ -24,6 +24,12 @@
 namespace taskqueue {
 
 using internal::tqs_hello_atom;
+using internal::tqs_list_atom;
+using internal::tqs_pause_atom;
+using internal::tqs_purge_atom;
+using internal::tqs_resume_atom;
+using internal::tqs_retry_atom;
+using internal::tqs_show_atom;
 using internal::tqs_status_atom;
 using internal::tqs_submit_atom;
 using internal::tqs_wait_atom;
@@ -173,19 +179,62 @@ JoinResult QueueClient::join() {
   return joined;
 }
 
-std::array<int64_t, 8> QueueClient::counts() {
+namespace {
+
+template <class T>
+T FromWire(const std::string& bytes) {
+  T value{};
+  try {
+    internal::Decode(bytes, value);
+  } catch (const WireFormatError& e) {
+    throw ServerUnavailableError(
+        std::string("taskqueue client: the server's answer does not decode: ") +
+        e.what());
+  }
+  return value;
+}
+
+}  // namespace
+
+ServerStatus QueueClient::status() {
   auto [encoded] =
       connection_->Ask<std::string>(caf::make_message(tqs_status_atom::value));
-  std::vector<int64_t> by_state;
-  internal::Decode(encoded, by_state);
-  std::array<int64_t, 8> counts{};
-  if (by_state.size() != counts.size()) {
-    throw ServerUnavailableError("taskqueue client: the server counts " +
-                                 std::to_string(by_state.size()) +
-                                 " task states, not 8");
-  }
-  std::copy(by_state.begin(), by_state.end(), counts.begin());
-  return counts;
+  return FromWire<ServerStatus>(encoded);
+}
+
+std::vector<TaskInfo> QueueClient::list(const TaskFilter& filter) {
+  auto [encoded] = connection_->Ask<std::string>(caf::make_message(
+      tqs_list_atom::value,
+      filter.state.has_value() ? static_cast<int32_t>(*filter.state)
+                               : int32_t{-1},
+      filter.label.value_or(""), static_cast<int64_t>(filter.after_id),
+      int32_t{filter.limit}));
+  return FromWire<std::vector<TaskInfo>>(encoded);
+}
+
+TaskInfo QueueClient::show(uint64_t id) {
+  auto [encoded] = connection_->Ask<std::string>(
+      caf::make_message(tqs_show_atom::value, static_cast<int64_t>(id)));
+  return FromWire<TaskInfo>(encoded);
+}
+
+void QueueClient::retry(uint64_t id) {
+  connection_->Ask<bool>(
+      caf::make_message(tqs_retry_atom::value, static_cast<int64_t>(id)));
+}
+
+int64_t QueueClient::purge(std::chrono::milliseconds age) {
+  auto [deleted] = connection_->Ask<int64_t>(
+      caf::make_message(tqs_purge_atom::value, int64_t{age.count()}));
+  return deleted;
+}
+
+void QueueClient::pause() {
+  connection_->Ask<bool>(caf::make_message(tqs_pause_atom::value));
+}
+
+void QueueClient::resume() {
+  connection_->Ask<bool>(caf::make_message(tqs_resume_atom::value));
 }
 
 void QueueClient::ThrowUnlessCompleted(const TaskOutcome& outcome) {

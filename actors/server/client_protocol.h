@@ -22,10 +22,16 @@
 //                              std::string error_message, int32_t attempts)
 //       Once the task has ended (TaskState as int32_t; the result for
 //       kCompleted, the last error for kFailed).
-//   (tqs_status) -> (std::string tasks_by_state)
-//       A std::vector<int64_t> indexed by TaskState, in the wire format of
-//       task arguments (WireWriter): CAF 0.17.6 does not send vectors of
-//       integers, only of strings.
+//   (tqs_status) -> (std::string status)
+//   (tqs_list, int32_t state (-1: any), std::string label (empty: any),
+//    int64_t after_id, int32_t limit) -> (std::string tasks)
+//   (tqs_show, int64_t id) -> (std::string task)
+//       ServerStatus, std::vector<TaskInfo> and TaskInfo (queue_client.h)
+//       in the wire format of task arguments (WireWriter), which carries
+//       structures and vectors that CAF 0.17.6's messages do not.
+//   (tqs_retry, int64_t id) -> (bool)
+//   (tqs_purge, int64_t age_ms) -> (int64_t deleted)
+//   (tqs_pause) -> (bool), (tqs_resume) -> (bool)
 #ifndef TASKQUEUE_ACTORS_SERVER_CLIENT_PROTOCOL_H_
 #define TASKQUEUE_ACTORS_SERVER_CLIENT_PROTOCOL_H_
 
@@ -45,6 +51,12 @@ using tqs_hello_atom = caf::atom_constant<caf::atom("tqs_hello")>;
 using tqs_submit_atom = caf::atom_constant<caf::atom("tqs_submit")>;
 using tqs_wait_atom = caf::atom_constant<caf::atom("tqs_wait")>;
 using tqs_status_atom = caf::atom_constant<caf::atom("tqs_status")>;
+using tqs_list_atom = caf::atom_constant<caf::atom("tqs_list")>;
+using tqs_show_atom = caf::atom_constant<caf::atom("tqs_show")>;
+using tqs_retry_atom = caf::atom_constant<caf::atom("tqs_retry")>;
+using tqs_purge_atom = caf::atom_constant<caf::atom("tqs_purge")>;
+using tqs_pause_atom = caf::atom_constant<caf::atom("tqs_pause")>;
+using tqs_resume_atom = caf::atom_constant<caf::atom("tqs_resume")>;
 
 inline constexpr caf::atom_value kRefusalCategory = caf::atom("tqs");
 

@@ -169,6 +169,29 @@ void QueueServer::Ended(int64_t id) {
   });
 }
 
+void QueueServer::Retry(int64_t id,
+                        absl::AnyInvocable<void(absl::Status) &&> done) {
+  commits_->Read([this, id, done = std::move(done)](Journal& journal) mutable {
+    absl::StatusOr<std::optional<JournalTask>> found = journal.Find(id);
+    if (!found.ok() || !found->has_value()) {
+      std::move(done)(!found.ok() ? found.status()
+                                  : absl::NotFoundError(absl::StrCat(
+                                        "taskqueue server: no task ", id)));
+      return;
+    }
+    JournalTask task = **std::move(found);
+    commits_->Submit(RetryTask{.id = id},
+                     [this, task = std::move(task), done = std::move(done)](
+                         absl::StatusOr<OpOutcome> retried) mutable {
+                       if (retried.ok()) {
+                         Enqueue(task.id, task.task, task.attempts,
+                                 task.attempts + task.task.max_attempts);
+                       }
+                       std::move(done)(retried.status());
+                     });
+  });
+}
+
 void QueueServer::Flush() {
   absl::Notification done;
   commits_->Read([&done](Journal&) { done.Notify(); });

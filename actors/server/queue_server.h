@@ -37,6 +37,8 @@
 #include "absl/functional/any_invocable.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "actors/journal/group_commit.h"
 #include "actors/journal/journal.h"
 #include "actors/journal/journal_record.h"
@@ -64,8 +66,20 @@ class QueueServer {
   // thread; quick, like every GroupCommit callback.
   using Found = absl::AnyInvocable<void(absl::StatusOr<JournalTask>) &&>;
   void WhenEnded(int64_t id, Found found);
-  // Runs `read` on the journal (GroupCommit::Read): status, listings.
+  // Runs `read` on the journal (GroupCommit::Read): status, listings,
+  // compaction.
   void Read(GroupCommit::Reader read) { commits_->Read(std::move(read)); }
+
+  // Queues dead-lettered task `id` again, with its attempt budget renewed
+  // (RetryTask): kNotFound, or kFailedPrecondition unless it is kFailed.
+  // `done` runs on the commit thread.
+  void Retry(int64_t id, absl::AnyInvocable<void(absl::Status) &&> done);
+  // Stops / restarts giving tasks to workers (TaskQueue::pause). Blocks
+  // for a message round trip.
+  void Pause() { queue_->pause(); }
+  void Resume() { queue_->resume(); }
+  bool paused() const { return queue_->paused(); }
+  absl::Duration uptime() const { return absl::Now() - started_; }
 
   // Blocks until everything handed to the journal so far is committed or
   // read, and its callbacks have run.
@@ -98,6 +112,7 @@ class QueueServer {
   absl::Mutex enqueue_mu_;
   std::atomic<bool> stopping_{false};
   int64_t recovered_ = 0;
+  const absl::Time started_ = absl::Now();
   // Destroyed in reverse: the queue (its last reports go to the commits),
   // the commits (committing them), then the journal.
   std::unique_ptr<Journal> journal_;

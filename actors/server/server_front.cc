@@ -1,5 +1,7 @@
 #include "actors/server/server_front.h"
 
+#include <algorithm>
+#include <array>
 #include <stdexcept>
 #include <string>
 #include <unordered_map>
@@ -20,6 +22,8 @@
 #include "caf/send.hpp"
 #include "caf/stateful_actor.hpp"
 #include "taskqueue/named_task.h"
+#include "taskqueue/queue_client.h"
+#include "taskqueue/stats.h"
 
 namespace taskqueue::internal {
 namespace {
@@ -41,9 +45,67 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(taskqueue::internal::FrontReplyPtr)
 namespace taskqueue::internal {
 namespace {
 
-std::string WireString(const std::vector<int64_t>& values) {
-  std::vector<char> bytes = Encode(values);
+template <class T>
+std::string WireString(const T& value) {
+  std::vector<char> bytes = Encode(value);
   return std::string(bytes.begin(), bytes.end());
+}
+
+int64_t UnixMillis(absl::Time t) {
+  return t == absl::InfinitePast() ? 0 : absl::ToUnixMillis(t);
+}
+
+TaskInfo ToInfo(JournalTask task) {
+  TaskInfo info{
+      .id = static_cast<uint64_t>(task.id),
+      .name = std::move(task.task.name),
+      .state = task.state,
+      .label = std::move(task.task.label),
+      .idempotency_key = std::move(task.task.idempotency_key),
+      .priority = task.task.priority,
+      .attempts = task.attempts,
+      .attempt_budget = task.attempt_budget,
+      .accepted_ms = UnixMillis(task.accepted),
+      .ended_ms = UnixMillis(task.ended),
+      .arguments =
+          std::vector<char>(task.task.args.begin(), task.task.args.end()),
+      .result = std::vector<char>(task.result.begin(), task.result.end()),
+      .error_type = std::move(task.error_type),
+      .error_message = std::move(task.error_message),
+  };
+  for (JournalAttempt& a : task.history) {
+    info.history.push_back(AttemptInfo{
+        .number = a.number,
+        .worker = std::move(a.worker),
+        .started_ms = UnixMillis(a.started),
+        .ended_ms = UnixMillis(a.ended),
+        .outcome = std::move(a.outcome),
+        .error_type = std::move(a.error_type),
+        .error_message = std::move(a.error_message),
+    });
+  }
+  return info;
+}
+
+ServerStatus StatusOf(QueueServer& server,
+                      const std::array<int64_t, 8>& counts) {
+  Stats stats = server.queue().stats();
+  ServerStatus status{
+      .tasks_by_state = std::vector<int64_t>(counts.begin(), counts.end()),
+      .workers = server.queue().num_workers(),
+      .paused = server.paused(),
+      .completed = stats.completed,
+      .uptime_ms = absl::ToInt64Milliseconds(server.uptime()),
+  };
+  for (const auto& [name, node] : stats.nodes) {
+    status.nodes.push_back(NodeInfo{.name = name,
+                                    .slots = node.slots,
+                                    .connected = node.connected,
+                                    .started = node.started,
+                                    .completed = node.completed,
+                                    .failed = node.failed});
+  }
+  return status;
 }
 
 caf::message Refusal(const absl::Status& status) {
@@ -120,17 +182,82 @@ caf::behavior FrontActor(caf::stateful_actor<FrontState>* self,
       [self, me](tqs_status_atom) {
         auto [id, front] =
             self->state.Hold(self->make_response_promise(), me());
-        self->state.server->Read([id = id, front = front](Journal& journal) {
+        QueueServer* server = self->state.server;
+        server->Read([server, id = id, front = front](Journal& journal) {
           absl::StatusOr<std::array<int64_t, 8>> counts =
               journal.CountByState();
-          if (!counts.ok()) {
-            Answer(front, id, Refusal(counts.status()));
+          Answer(front, id,
+                 counts.ok()
+                     ? caf::make_message(WireString(StatusOf(*server, *counts)))
+                     : Refusal(counts.status()));
+        });
+      },
+      [self, me](tqs_list_atom, int32_t state, std::string& label,
+                 int64_t after_id, int32_t limit) {
+        auto [id, front] =
+            self->state.Hold(self->make_response_promise(), me());
+        TaskQuery query{.after_id = after_id, .limit = limit};
+        if (state >= 0) query.state = static_cast<TaskState>(state);
+        if (!label.empty()) query.label = std::move(label);
+        self->state.server->Read([query, id = id,
+                                  front = front](Journal& journal) {
+          absl::StatusOr<std::vector<JournalTask>> tasks = journal.List(query);
+          if (!tasks.ok()) {
+            Answer(front, id, Refusal(tasks.status()));
             return;
           }
-          Answer(front, id,
-                 caf::make_message(WireString(
-                     std::vector<int64_t>(counts->begin(), counts->end()))));
+          std::vector<TaskInfo> infos;
+          for (JournalTask& task : *tasks) {
+            infos.push_back(ToInfo(std::move(task)));
+          }
+          Answer(front, id, caf::make_message(WireString(infos)));
         });
+      },
+      [self, me](tqs_show_atom, int64_t task) {
+        auto [id, front] =
+            self->state.Hold(self->make_response_promise(), me());
+        self->state.server->Read([task, id = id,
+                                  front = front](Journal& journal) {
+          absl::StatusOr<std::optional<JournalTask>> found = journal.Find(task);
+          if (!found.ok()) {
+            Answer(front, id, Refusal(found.status()));
+          } else if (!found->has_value()) {
+            Answer(front, id,
+                   Refusal(absl::NotFoundError(
+                       absl::StrCat("taskqueue server: no task ", task))));
+          } else {
+            Answer(front, id, caf::make_message(WireString(ToInfo(**found))));
+          }
+        });
+      },
+      [self, me](tqs_retry_atom, int64_t task) {
+        auto [id, front] =
+            self->state.Hold(self->make_response_promise(), me());
+        self->state.server->Retry(
+            task, [id = id, front = front](absl::Status retried) {
+              Answer(front, id,
+                     retried.ok() ? caf::make_message(true) : Refusal(retried));
+            });
+      },
+      [self, me](tqs_purge_atom, int64_t age_ms) {
+        auto [id, front] =
+            self->state.Hold(self->make_response_promise(), me());
+        self->state.server->Read([age_ms, id = id,
+                                  front = front](Journal& journal) {
+          absl::StatusOr<int64_t> deleted = journal.Compact(
+              absl::Now() - absl::Milliseconds(std::max<int64_t>(0, age_ms)));
+          Answer(front, id,
+                 deleted.ok() ? caf::make_message(*deleted)
+                              : Refusal(deleted.status()));
+        });
+      },
+      [self](tqs_pause_atom) {
+        self->state.server->Pause();
+        return true;
+      },
+      [self](tqs_resume_atom) {
+        self->state.server->Resume();
+        return true;
       },
       [self](const FrontReplyPtr& answer) {
         auto it = self->state.pending.find(answer->key);

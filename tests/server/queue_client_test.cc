@@ -82,7 +82,7 @@ TEST_F(QueueClientTest, TwoClientsAddAndEveryResultComesBack) {
       ASSERT_EQ(reader.result(kSquare, ids[c][i]), x * x) << "task " << x;
     }
   }
-  std::array<int64_t, 8> counts = reader.counts();
+  std::vector<int64_t> counts = reader.status().tasks_by_state;
   EXPECT_EQ(counts[static_cast<int>(TaskState::kCompleted)], 2 * kEach);
   EXPECT_EQ(reader.join().failed, 0u);  // It added nothing.
 }

@@ -143,7 +143,7 @@ TEST(ServerKill, TwentyKillsLoseNoAcknowledgedTask) {
   for (int i = 0; i < kTasks; ++i) {
     ASSERT_EQ(reader.result(kRecord, ids[i]), i) << "task " << i;
   }
-  std::array<int64_t, 8> counts = reader.counts();
+  std::vector<int64_t> counts = reader.status().tasks_by_state;
   EXPECT_EQ(counts[static_cast<int>(taskqueue::TaskState::kCompleted)], kTasks);
   int64_t journaled = 0;
   for (int64_t n : counts) journaled += n;

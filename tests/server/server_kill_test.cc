@@ -20,60 +20,10 @@
 #include "taskqueue/named_task.h"
 #include "taskqueue/queue_client.h"
 #include "tests/scratch_files.h"
-#include "tools/child_process/child_process.h"
+#include "tests/server/server_process.h"
 
+namespace taskqueue_test {
 namespace {
-
-int64_t Record(int64_t x, int64_t sleep_ms);  // In the server only.
-constexpr taskqueue::NamedTask<&Record> kRecord{"test.record"};
-int64_t Record(int64_t x, int64_t) { return x; }
-
-const char* ServerBinary() { return std::getenv("TEST_SERVER"); }
-
-// A test server process on a fresh port, on `journal`.
-class ServerProcess {
- public:
-  ServerProcess(const std::filesystem::path& dir, int generation) {
-    std::filesystem::path ports = dir / ("ports." + std::to_string(generation));
-    process_.emplace(taskqueue_tools::ChildOptions{
-        .argv = {ServerBinary(), "--port=0", "--workers=2",
-                 "--journal=" + (dir / "journal").string(),
-                 "--port_file=" + ports.string()},
-        .stderr_path =
-            (dir / ("server." + std::to_string(generation) + ".log")).string(),
-        .env = {{"TASKQUEUE_TEST_RECORD", (dir / "runs").string()}},
-    });
-    auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-    while (!std::filesystem::exists(ports) &&
-           std::chrono::steady_clock::now() < until) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    std::ifstream in(ports);
-    std::string word;
-    in >> word >> port_;
-  }
-  uint16_t port() const { return port_; }
-  void Kill() {
-    process_->Signal(SIGKILL);
-    EXPECT_EQ(process_->Wait(std::chrono::seconds(10)), 128 + SIGKILL);
-  }
-  std::optional<int> Stop() {
-    process_->Signal(SIGTERM);
-    return process_->Wait(std::chrono::seconds(30));
-  }
-
- private:
-  std::optional<taskqueue_tools::ChildProcess> process_;
-  uint16_t port_ = 0;
-};
-
-// Runs of each argument, from the record file.
-std::map<int64_t, int> Runs(const std::filesystem::path& dir) {
-  std::map<int64_t, int> runs;
-  std::ifstream in(dir / "runs");
-  for (int64_t x; in >> x;) ++runs[x];
-  return runs;
-}
 
 int64_t TotalRuns(const std::filesystem::path& dir) {
   int64_t total = 0;
@@ -176,3 +126,4 @@ TEST(ServerKill, TwentyKillsLoseNoAcknowledgedTask) {
 }
 
 }  // namespace
+}  // namespace taskqueue_test

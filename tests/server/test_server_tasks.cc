@@ -1,12 +1,14 @@
 // The tasks of the test queue server: test.record appends its argument to
 // the file named by $TASKQUEUE_TEST_RECORD (one line per run, so a test
-// counts every run, a killed server's included), sleeps, and returns it.
+// counts every run, a killed server's included), sleeps, and returns it;
+// test.fail throws std::runtime_error with its argument.
 #include <fcntl.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <cstdint>
 #include <cstdlib>
+#include <stdexcept>
 #include <string>
 #include <thread>
 
@@ -31,9 +33,12 @@ int64_t Record(int64_t x, int64_t sleep_ms) {
   return x;
 }
 
+std::string Fail(std::string why) { throw std::runtime_error(why); }
+
 }  // namespace
 
 void taskqueue::RegisterServerTasks(TaskRegistry& registry) {
   static constexpr NamedTask<&Record> kRecord{"test.record"};
-  registry.Add(kRecord);
+  static constexpr NamedTask<&Fail> kFail{"test.fail"};
+  registry.Add(kRecord).Add(kFail);
 }

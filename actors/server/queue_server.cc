@@ -72,6 +72,24 @@ QueueServer::QueueServer(ServerOptions options,
     queue.listen->registry = options_.registry;
   }
   queue_ = std::make_unique<TaskQueue>(std::move(queue));
+  if (options_.retention != absl::InfiniteDuration()) {
+    compactor_ = std::thread([this] { CompactLoop(); });
+  }
+}
+
+void QueueServer::CompactLoop() {
+  const absl::Duration every =
+      std::clamp(options_.retention / 10, absl::Seconds(1), absl::Hours(1));
+  while (!stop_compacting_.WaitForNotificationWithTimeout(every)) {
+    commits_->Read([retention = options_.retention](Journal& journal) {
+      absl::StatusOr<int64_t> deleted =
+          journal.Compact(absl::Now() - retention);
+      if (!deleted.ok()) {
+        std::fprintf(stderr, "taskqueue server: compaction: %s\n",
+                     std::string(deleted.status().message()).c_str());
+      }
+    });
+  }
 }
 
 QueueServer::~QueueServer() { Stop(); }
@@ -203,6 +221,8 @@ void QueueServer::Stop() {
     absl::MutexLock lock(&enqueue_mu_);
     if (stopping_.exchange(true)) return;
   }
+  stop_compacting_.Notify();
+  if (compactor_.joinable()) compactor_.join();
   // Cancelled here, their ends unrecorded: they stay queued in the journal.
   queue_->pause();
   queue_->clear();

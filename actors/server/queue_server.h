@@ -30,6 +30,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <thread>
 #include <unordered_map>
 #include <vector>
 
@@ -37,6 +38,7 @@
 #include "absl/functional/any_invocable.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "actors/journal/group_commit.h"
@@ -102,6 +104,8 @@ class QueueServer {
 
   // A task's end is committed: answers its waiters.
   void Ended(int64_t id);
+  // Compacts what ended before the retention, every so often, until Stop.
+  void CompactLoop();
 
   const ServerOptions options_;
   // WhenEnded's, by task id; the commit thread's only.
@@ -118,6 +122,8 @@ class QueueServer {
   std::unique_ptr<Journal> journal_;
   std::unique_ptr<GroupCommit> commits_;
   std::unique_ptr<TaskQueue> queue_;
+  absl::Notification stop_compacting_;
+  std::thread compactor_;  // Last: it reads the rest.
 };
 
 }  // namespace taskqueue::internal

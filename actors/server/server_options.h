@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 
+#include "absl/time/time.h"
 #include "actors/journal/group_commit.h"
 #include "actors/journal/journal_options.h"
 #include "taskqueue/listen_options.h"
@@ -21,6 +22,11 @@ struct ServerOptions {
   GroupCommitOptions commits;
   // Local workers; may be 0 when worker nodes do the work. In [0, 1024].
   int num_workers = 4;
+  // How long an ended task (its result, error and idempotency key) is kept
+  // before the server compacts it away; QueueClient::purge removes them
+  // sooner. Compaction runs every `retention` / 10, at most hourly and at
+  // least every second. Infinite: kept for ever.
+  absl::Duration retention = absl::Hours(24 * 7);
   // Set: worker nodes may connect (listen_options.h). Its registry, if
   // unset, is the one above.
   std::optional<ListenOptions> nodes;

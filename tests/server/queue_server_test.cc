@@ -329,5 +329,32 @@ TEST_F(QueueServerTest, WhenEndedGivesUpWhenTheServerStops) {
   EXPECT_EQ(answer.get().status().code(), absl::StatusCode::kUnavailable);
 }
 
+TEST_F(QueueServerTest, EndedTasksAreCompactedAfterTheRetention) {
+  absl::StatusOr<std::unique_ptr<QueueServer>> server =
+      QueueServer::Start({.registry = Registry(),
+                          .journal = {.path = path_},
+                          .num_workers = 1,
+                          .retention = absl::Milliseconds(200)});
+  ASSERT_TRUE(server.ok()) << server.status();
+  int64_t id = Add(**server, Task("test.square", 2))->id;
+  NewTask keyed = Task("test.square", 3);
+  keyed.idempotency_key = "once";
+  int64_t first = Add(**server, keyed)->id;
+  (*server)->Join();
+  ASSERT_TRUE(Ended(**server, id).ok());
+  // Compaction runs every second at most: 3 s is plenty.
+  absl::StatusCode code = absl::StatusCode::kOk;
+  for (int i = 0; i < 300 && code != absl::StatusCode::kNotFound; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    code = Ended(**server, id).status().code();
+  }
+  EXPECT_EQ(code, absl::StatusCode::kNotFound);
+  // Its idempotency key went with it: the same key is a new task now.
+  absl::StatusOr<OpOutcome> again = Add(**server, keyed);
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_TRUE(again->created);
+  EXPECT_NE(again->id, first);
+}
+
 }  // namespace
 }  // namespace taskqueue::internal

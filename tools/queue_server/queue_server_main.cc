@@ -14,6 +14,7 @@
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
+#include "absl/time/time.h"
 #include "actors/server/queue_server.h"
 #include "actors/server/server_front.h"
 #include "taskqueue/task_registry.h"
@@ -27,6 +28,9 @@ ABSL_FLAG(std::string, durability, "full",
           "full: an acknowledged task survives power loss; process_crash: "
           "it survives the server's crash only, and adds are faster");
 ABSL_FLAG(int, workers, 4, "local workers (0: worker nodes only)");
+ABSL_FLAG(absl::Duration, retention, absl::Hours(24 * 7),
+          "how long ended tasks (results, errors, idempotency keys) are kept; "
+          "inf: for ever");
 ABSL_FLAG(std::string, node_address, "127.0.0.1",
           "address to accept worker nodes on");
 ABSL_FLAG(int, node_port, -1,
@@ -70,6 +74,11 @@ std::optional<std::pair<ServerOptions, FrontOptions>> FromFlags() {
     server.journal.path = std::string(user_dir) + "/" + server.journal.path;
   }
   server.num_workers = absl::GetFlag(FLAGS_workers);
+  server.retention = absl::GetFlag(FLAGS_retention);
+  if (server.retention <= absl::ZeroDuration()) {
+    std::fprintf(stderr, "queue server: --retention must be positive\n");
+    return std::nullopt;
+  }
   int port = absl::GetFlag(FLAGS_port);
   int node_port = absl::GetFlag(FLAGS_node_port);
   if (port < 0 || port > 65535 || node_port < -1 || node_port > 65535) {

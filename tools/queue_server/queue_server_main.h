@@ -21,7 +21,8 @@
 // --port (0: any free port), --port_file (where to write the ports bound:
 // "clients P" and, with worker nodes, "nodes P", one per line, for scripts
 // and tests), --journal, --durability=full|process_crash (journal_options.h),
-// --workers, --node_address and --node_port (accept worker nodes; unset: none),
+// --workers, --retention (how long ended tasks are kept, default 7 days),
+// --node_address and --node_port (accept worker nodes; unset: none),
 // --tls_certificate, --tls_key, --tls_ca (mutual TLS for clients and nodes),
 // --allow_insecure_remote. SIGTERM or SIGINT stops it: the running attempts
 // finish and are recorded, everything else stays queued in the journal for

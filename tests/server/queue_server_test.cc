@@ -318,7 +318,9 @@ TEST_F(QueueServerTest, WhenEndedAnswersOnceTheEndIsCommitted) {
 TEST_F(QueueServerTest, WhenEndedGivesUpWhenTheServerStops) {
   std::unique_ptr<QueueServer> server = StartServer(/*workers=*/1);
   ASSERT_NE(server, nullptr);
-  for (int i = 0; i < 20; ++i) Add(*server, Task("test.slow", i));
+  for (int i = 0; i < 20; ++i) {
+    ASSERT_TRUE(Add(*server, Task("test.slow", i)).ok());
+  }
   int64_t last = Add(*server, Task("test.slow", 20))->id;
   std::promise<absl::StatusOr<JournalTask>> found;
   std::future<absl::StatusOr<JournalTask>> answer = found.get_future();

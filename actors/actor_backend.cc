@@ -14,6 +14,7 @@
 #include "actors/remote/connection_watch.h"
 #include "actors/remote/gateway_actor.h"
 #include "actors/remote/node_proxy_actor.h"
+#include "actors/sleeping_scheduler.h"
 #include "actors/spin_wait.h"
 #include "actors/supervisor_actor.h"
 #include "actors/worker_actor.h"
@@ -50,15 +51,7 @@ std::unique_ptr<caf::actor_system_config> MakeConfig(
     ConfigureConnectionWatch(*config, options.listen->heartbeat_interval,
                              options.listen->connection_timeout);
   }
-  // Every actor of a queue but the gateway and node proxies (which only
-  // route messages) is detached, a thread of its own, so CAF's scheduler
-  // threads have little to do; one is enough.
-  config->set("scheduler.max-threads", size_t{1});
-  // And that thread must sleep: the default work-stealing policy polls its
-  // queue every ~100 us for the first ~60 ms after any job, which keeps an
-  // idle queue's CPU awake (1% of a core) and a core's scheduler busy with
-  // it. The sharing policy waits on a condition variable.
-  config->set("scheduler.policy", caf::atom("sharing"));
+  UseSleepingScheduler(*config);
   return config;
 }
 

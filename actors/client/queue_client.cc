@@ -9,10 +9,12 @@
 #include <future>
 #include <string>
 #include <utility>
+#include <variant>
 
 #include "absl/synchronization/mutex.h"
 #include "actors/remote/transport_security.h"
 #include "actors/server/client_protocol.h"
+#include "actors/sleeping_scheduler.h"
 #include "caf/actor_system.hpp"
 #include "caf/actor_system_config.hpp"
 #include "caf/event_based_actor.hpp"
@@ -41,7 +43,7 @@ class QueueClient::Connection {
         "ClientOptions", options.host, options.tls,
         options.allow_insecure_remote, 64 << 20);
     transport.Configure(config_);
-    config_.set("scheduler.max-threads", size_t{1});
+    internal::UseSleepingScheduler(config_);
     system_.emplace(config_);
     std::string target = options.host + ":" + std::to_string(options.port);
     caf::expected<caf::actor> server =
@@ -63,8 +65,12 @@ class QueueClient::Connection {
 
   template <class... Ts>
   std::tuple<Ts...> Ask(caf::message request, bool wait = false) {
-    auto answer = std::make_shared<std::promise<std::tuple<Ts...>>>();
-    std::future<std::tuple<Ts...>> answered = answer->get_future();
+    // The answer as data: the exception is made and thrown on this thread,
+    // not shared with the actor's (exception_ptr's reference count lives in
+    // uninstrumented libstdc++, where ThreadSanitizer cannot see it).
+    using Answer = std::variant<std::tuple<Ts...>, Failure>;
+    auto answer = std::make_shared<std::promise<Answer>>();
+    std::future<Answer> answered = answer->get_future();
     caf::duration timeout =
         wait ? caf::duration(caf::infinite)
              : caf::duration(
@@ -77,10 +83,15 @@ class QueueClient::Connection {
                 answer->set_value(std::make_tuple(std::move(values)...));
               },
               [answer, this](caf::error& error) {
-                answer->set_exception(Failure(error));
+                answer->set_value(FailureOf(error));
               });
     });
-    return answered.get();
+    Answer reply = answered.get();
+    if (auto* failure = std::get_if<Failure>(&reply)) {
+      if (failure->refused) throw ServerRefusedError(failure->what);
+      throw ServerUnavailableError(failure->what);
+    }
+    return std::get<std::tuple<Ts...>>(std::move(reply));
   }
 
   void Added(uint64_t id) {
@@ -112,14 +123,16 @@ class QueueClient::Connection {
   }
 
  private:
-  std::exception_ptr Failure(const caf::error& error) {
+  struct Failure {
+    bool refused = false;  // By the server; otherwise the transport failed.
+    std::string what;
+  };
+  Failure FailureOf(const caf::error& error) {
     if (error.category() == internal::kRefusalCategory &&
         error.context().match_elements<std::string>()) {
-      return std::make_exception_ptr(
-          ServerRefusedError(error.context().get_as<std::string>(0)));
+      return {true, error.context().get_as<std::string>(0)};
     }
-    return std::make_exception_ptr(
-        ServerUnavailableError("taskqueue client: " + system_->render(error)));
+    return {false, "taskqueue client: " + system_->render(error)};
   }
 
   const ClientOptions options_;

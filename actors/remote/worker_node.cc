@@ -28,6 +28,7 @@
 #include "actors/remote/node_protocol.h"
 #include "actors/remote/registry_release.h"
 #include "actors/remote/transport_security.h"
+#include "actors/sleeping_scheduler.h"
 #include "caf/actor_system.hpp"
 #include "caf/actor_system_config.hpp"
 #include "caf/allowed_unsafe_message_type.hpp"
@@ -357,8 +358,7 @@ class WorkerNode::Impl {
         "NodeOptions", options.host, options.tls, options.allow_insecure_remote,
         options.max_message_bytes);
     transport.Configure(config_);
-    config_.set("scheduler.max-threads", size_t{1});
-    config_.set("scheduler.policy", caf::atom("sharing"));
+    internal::UseSleepingScheduler(config_);
     internal::ConfigureConnectionWatch(config_, options.heartbeat_interval,
                                        options.connection_timeout);
     context_ = std::make_shared<internal::NodeContext>(internal::NodeContext{

@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "actors/remote/transport_security.h"
 #include "actors/server/client_protocol.h"
+#include "actors/sleeping_scheduler.h"
 #include "caf/actor_cast.hpp"
 #include "caf/allowed_unsafe_message_type.hpp"
 #include "caf/event_based_actor.hpp"
@@ -276,7 +277,7 @@ ServerFront::ServerFront(QueueServer& server, const FrontOptions& options)
                               options.allow_insecure_remote,
                               options.max_message_bytes);
   transport.Configure(*config_);
-  config_->set("scheduler.max-threads", size_t{1});
+  UseSleepingScheduler(*config_);
   system_ = std::make_unique<caf::actor_system>(*config_);
   front_ = system_->spawn(FrontActor, &server);
   caf::expected<uint16_t> port =

@@ -15,6 +15,7 @@
 #include "actors/server/client_protocol.h"
 #include "actors/server/queue_server.h"
 #include "actors/server/server_front.h"
+#include "actors/sleeping_scheduler.h"
 #include "caf/actor_system.hpp"
 #include "caf/actor_system_config.hpp"
 #include "caf/event_based_actor.hpp"
@@ -149,6 +150,7 @@ TEST_F(QueueClientTest, NoServerIsAClearError) {
 TEST_F(QueueClientTest, AnotherProtocolVersionIsRefused) {
   caf::actor_system_config config;
   config.load<caf::io::middleman>();
+  internal::UseSleepingScheduler(config);
   caf::actor_system system(config);
   caf::expected<caf::actor> server =
       system.middleman().remote_actor("127.0.0.1", front_->port());

@@ -169,6 +169,23 @@ class NamedTask {
 
 namespace internal {
 
+// `args` converted to the parameters of `Fn`'s NamedTask; arguments that do
+// not convert fail to compile, with a message that says so.
+template <auto Fn, class... Args>
+typename NamedTask<Fn>::Arguments ConvertArguments(Args&&... args) {
+  using Arguments = typename NamedTask<Fn>::Arguments;
+  static_assert(std::is_constructible_v<Arguments, Args&&...>,
+                "taskqueue: these arguments do not convert to the named "
+                "task's parameters");
+  return Arguments(std::forward<Args>(args)...);
+}
+
+// A task's arguments in the wire format, or WireFormatError.
+template <class Tuple>
+std::vector<char> EncodeArguments(const Tuple& args) {
+  return std::apply([](const auto&... a) { return Encode(a...); }, args);
+}
+
 template <auto Fn, class Sink>
 std::unique_ptr<RemoteCall> MakeRemoteCall(
     const NamedTask<Fn>& task, const typename NamedTask<Fn>::Arguments& args,
@@ -178,8 +195,7 @@ std::unique_ptr<RemoteCall> MakeRemoteCall(
   auto call = std::make_unique<RemoteCall>();
   call->name = task.name();
   call->types = &NamedTask<Fn>::types();
-  call->arguments =
-      std::apply([](const auto&... a) { return Encode(a...); }, args);
+  call->arguments = EncodeArguments(args);
   // Decoded also when discarded: bytes that do not fit fail the task.
   call->complete = [sink = std::move(sink)](std::string_view result) {
     if constexpr (std::is_void_v<Result>) {

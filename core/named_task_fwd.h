@@ -24,6 +24,9 @@ inline constexpr bool kIsNamedTask<NamedTask<Fn>> = true;
 
 // A named task's remote form; its result goes to `sink`, DiscardResult or a
 // submit future's std::shared_ptr<std::promise<R>> (task.h).
+template <auto Fn, class... Args>
+typename NamedTask<Fn>::Arguments ConvertArguments(Args&&... args);
+
 template <auto Fn, class Sink>
 std::unique_ptr<RemoteCall> MakeRemoteCall(
     const NamedTask<Fn>& task, const typename NamedTask<Fn>::Arguments& args,

@@ -201,15 +201,9 @@ class QueueClient {
   template <auto Fn, class... Args>
   uint64_t add_task(const ClientTaskOptions& options, const NamedTask<Fn>& task,
                     Args&&... args) {
-    using Arguments = typename NamedTask<Fn>::Arguments;
-    static_assert(std::is_constructible_v<Arguments, Args&&...>,
-                  "taskqueue: these arguments do not convert to the named "
-                  "task's parameters");
-    Arguments arguments(std::forward<Args>(args)...);
-    return add_encoded(
-        options, task.name(),
-        std::apply([](const auto&... a) { return internal::Encode(a...); },
-                   arguments));
+    return add_encoded(options, task.name(),
+                       internal::EncodeArguments(internal::ConvertArguments<Fn>(
+                           std::forward<Args>(args)...)));
   }
   // The same, for arguments encoded already.
   uint64_t add_encoded(const ClientTaskOptions& options, std::string_view name,

@@ -341,11 +341,8 @@ class TaskQueue {
   template <auto Fn, class Sink, class... Args>
   TaskHandle AddNamed(TaskOptions options, const NamedTask<Fn>& task, Sink sink,
                       Args&&... args) {
-    using Arguments = typename NamedTask<Fn>::Arguments;
-    static_assert(std::is_constructible_v<Arguments, Args&&...>,
-                  "taskqueue: these arguments do not convert to the named "
-                  "task's parameters");
-    Arguments arguments(std::forward<Args>(args)...);
+    typename NamedTask<Fn>::Arguments arguments =
+        internal::ConvertArguments<Fn>(std::forward<Args>(args)...);
     internal::ControlRef control = NewControl(std::move(options));
     control->remote = internal::MakeRemoteCall(task, arguments, sink);
     return AddControlled(std::move(control), std::move(sink), task,

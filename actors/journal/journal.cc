@@ -354,15 +354,21 @@ absl::Status Journal::CheckRunning(int64_t id, int attempt) {
   return absl::OkStatus();
 }
 
-absl::StatusOr<OpOutcome> Journal::Apply(const DispatchTask& op, int64_t now) {
-  absl::StatusOr<std::pair<TaskState, int>> state = StateOf(op.id);
+absl::StatusOr<int> Journal::CheckQueued(int64_t id) {
+  absl::StatusOr<std::pair<TaskState, int>> state = StateOf(id);
   if (!state.ok()) return state.status();
   if (state->first != TaskState::kQueued) {
     return Refused(
-        absl::StatusCode::kFailedPrecondition, op.id,
+        absl::StatusCode::kFailedPrecondition, id,
         absl::StrCat("is ", StateName(state->first), ", not queued"));
   }
-  const int attempt = state->second + 1;
+  return state->second;
+}
+
+absl::StatusOr<OpOutcome> Journal::Apply(const DispatchTask& op, int64_t now) {
+  absl::StatusOr<int> attempts = CheckQueued(op.id);
+  if (!attempts.ok()) return attempts.status();
+  const int attempt = *attempts + 1;
   SqliteStatement& start = statements_->start_attempt;
   start.BindInt(1, op.id);
   if (absl::Status s = start.Run(); !s.ok()) return s;
@@ -433,12 +439,8 @@ absl::StatusOr<OpOutcome> Journal::Apply(const RetryTask& op, int64_t) {
 }
 
 absl::StatusOr<OpOutcome> Journal::Apply(const EndUnrun& op, int64_t now) {
-  absl::StatusOr<std::pair<TaskState, int>> state = StateOf(op.id);
-  if (!state.ok()) return state.status();
-  if (state->first != TaskState::kQueued) {
-    return Refused(
-        absl::StatusCode::kFailedPrecondition, op.id,
-        absl::StrCat("is ", StateName(state->first), ", not queued"));
+  if (absl::Status queued = CheckQueued(op.id).status(); !queued.ok()) {
+    return queued;
   }
   SqliteStatement& end = statements_->end_unrun;
   end.BindInt(1, op.id);

@@ -132,6 +132,8 @@ class Journal {
   absl::StatusOr<OpOutcome> Apply(const EndUnrun& op, int64_t now);
   // The task's state and attempt count, or NotFound.
   absl::StatusOr<std::pair<TaskState, int>> StateOf(int64_t id);
+  // Checks that the task is queued: its attempts so far, or why not.
+  absl::StatusOr<int> CheckQueued(int64_t id);
   // Checks that the task is running `attempt`; names the task otherwise.
   absl::Status CheckRunning(int64_t id, int attempt);
   absl::StatusOr<std::vector<JournalTask>> ReadTasks(SqliteStatement& select);

@@ -26,7 +26,8 @@ void RedirectTo(const std::string& path, int fd) {
 }  // namespace
 
 ChildProcess::ChildProcess(ChildOptions options) {
-  if (options.argv.empty()) throw std::invalid_argument("ChildProcess: no argv");
+  if (options.argv.empty())
+    throw std::invalid_argument("ChildProcess: no argv");
   std::vector<char*> argv;
   for (std::string& arg : options.argv) argv.push_back(arg.data());
   argv.push_back(nullptr);

@@ -18,6 +18,7 @@
 #include "actors/server/queue_server.h"
 #include "actors/server/server_front.h"
 #include "taskqueue/task_registry.h"
+#include "tools/tls_flags/tls_flags.h"
 
 ABSL_FLAG(std::string, address, "127.0.0.1", "address to serve clients on");
 ABSL_FLAG(int, port, 7070, "port to serve clients on; 0: any free one");
@@ -35,13 +36,6 @@ ABSL_FLAG(std::string, node_address, "127.0.0.1",
           "address to accept worker nodes on");
 ABSL_FLAG(int, node_port, -1,
           "port to accept worker nodes on; 0: any free one; -1: no nodes");
-ABSL_FLAG(std::string, tls_certificate, "",
-          "PEM certificate of this server: mutual TLS with clients and nodes "
-          "(with --tls_key and --tls_ca; the key's passphrase, if any, in the "
-          "environment variable TASKQUEUE_TLS_PASSPHRASE)");
-ABSL_FLAG(std::string, tls_key, "", "PEM private key of --tls_certificate");
-ABSL_FLAG(std::string, tls_ca, "",
-          "PEM CA certificate(s) the peers' certificates must chain to");
 ABSL_FLAG(bool, allow_insecure_remote, false, "serve off loopback without TLS");
 
 namespace {
@@ -85,20 +79,7 @@ std::optional<std::pair<ServerOptions, FrontOptions>> FromFlags() {
     std::fprintf(stderr, "queue server: a port is in [0, 65535]\n");
     return std::nullopt;
   }
-  std::optional<taskqueue::TlsOptions> tls;
-  std::string certificate = absl::GetFlag(FLAGS_tls_certificate);
-  std::string key = absl::GetFlag(FLAGS_tls_key);
-  std::string ca = absl::GetFlag(FLAGS_tls_ca);
-  if (!certificate.empty() || !key.empty() || !ca.empty()) {
-    // Not a flag: the command line is visible to every user of the host.
-    const char* passphrase = std::getenv("TASKQUEUE_TLS_PASSPHRASE");
-    tls = taskqueue::TlsOptions{
-        .certificate = certificate,
-        .private_key = key,
-        .passphrase = passphrase != nullptr ? passphrase : "",
-        .ca_file = ca,
-    };
-  }
+  std::optional<taskqueue::TlsOptions> tls = taskqueue_tools::TlsFromFlags();
   bool insecure = absl::GetFlag(FLAGS_allow_insecure_remote);
   front = FrontOptions{.address = absl::GetFlag(FLAGS_address),
                        .port = static_cast<uint16_t>(port),

@@ -16,7 +16,6 @@
 #include <cinttypes>
 #include <cstdint>
 #include <cstdio>
-#include <cstdlib>
 #include <exception>
 #include <optional>
 #include <string>
@@ -31,6 +30,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/time.h"
 #include "taskqueue/queue_client.h"
+#include "tools/tls_flags/tls_flags.h"
 
 ABSL_FLAG(std::string, server, "127.0.0.1:7070", "HOST:PORT of the server");
 ABSL_FLAG(bool, json, false, "print JSON instead of tables");
@@ -41,9 +41,6 @@ ABSL_FLAG(int, limit, 100, "list: at most this many tasks");
 ABSL_FLAG(bool, all_failed, false, "retry: every dead-lettered task");
 ABSL_FLAG(absl::Duration, older_than, absl::Hours(24 * 7),
           "purge: tasks that ended at least this long ago");
-ABSL_FLAG(std::string, tls_certificate, "", "PEM certificate (mutual TLS)");
-ABSL_FLAG(std::string, tls_key, "", "PEM private key");
-ABSL_FLAG(std::string, tls_ca, "", "PEM CA certificate(s)");
 
 namespace {
 
@@ -114,15 +111,7 @@ taskqueue::ClientOptions Connection() {
   }
   taskqueue::ClientOptions options{.host = target.substr(0, colon),
                                    .port = static_cast<uint16_t>(port)};
-  if (!absl::GetFlag(FLAGS_tls_ca).empty()) {
-    const char* passphrase = std::getenv("TASKQUEUE_TLS_PASSPHRASE");
-    options.tls = taskqueue::TlsOptions{
-        .certificate = absl::GetFlag(FLAGS_tls_certificate),
-        .private_key = absl::GetFlag(FLAGS_tls_key),
-        .passphrase = passphrase != nullptr ? passphrase : "",
-        .ca_file = absl::GetFlag(FLAGS_tls_ca),
-    };
-  }
+  options.tls = taskqueue_tools::TlsFromFlags();
   return options;
 }
 

@@ -5,7 +5,6 @@
 
 #include <cstdint>
 #include <cstdio>
-#include <cstdlib>
 #include <exception>
 #include <memory>
 #include <string>
@@ -16,6 +15,7 @@
 #include "absl/strings/numbers.h"
 #include "taskqueue/task_registry.h"
 #include "taskqueue/worker_node.h"
+#include "tools/tls_flags/tls_flags.h"
 
 ABSL_FLAG(std::string, connect, "",
           "HOST:PORT of the queue (ListenOptions); required");
@@ -25,13 +25,6 @@ ABSL_FLAG(std::string, name, "",
 ABSL_FLAG(int, heartbeat_ms, 250, "heartbeat interval");
 ABSL_FLAG(int, connection_timeout_ms, 3000,
           "silence after which the queue counts as lost");
-ABSL_FLAG(std::string, tls_certificate, "",
-          "PEM certificate of this node: mutual TLS with the queue (with "
-          "--tls_key and --tls_ca; the key's passphrase, if any, in the "
-          "environment variable TASKQUEUE_TLS_PASSPHRASE)");
-ABSL_FLAG(std::string, tls_key, "", "PEM private key of --tls_certificate");
-ABSL_FLAG(std::string, tls_ca, "",
-          "PEM CA certificate(s) the queue's certificate must chain to");
 ABSL_FLAG(bool, allow_insecure_remote, false,
           "connect to a host off loopback without TLS");
 ABSL_FLAG(uint32_t, max_message_bytes, 64 << 20,
@@ -72,19 +65,7 @@ int main(int argc, char** argv) {
       std::chrono::milliseconds(absl::GetFlag(FLAGS_heartbeat_ms));
   options.connection_timeout =
       std::chrono::milliseconds(absl::GetFlag(FLAGS_connection_timeout_ms));
-  std::string certificate = absl::GetFlag(FLAGS_tls_certificate);
-  std::string key = absl::GetFlag(FLAGS_tls_key);
-  std::string ca = absl::GetFlag(FLAGS_tls_ca);
-  if (!certificate.empty() || !key.empty() || !ca.empty()) {
-    // Not a flag: the command line is visible to every user of the host.
-    const char* passphrase = std::getenv("TASKQUEUE_TLS_PASSPHRASE");
-    options.tls = taskqueue::TlsOptions{
-        .certificate = certificate,
-        .private_key = key,
-        .passphrase = passphrase != nullptr ? passphrase : "",
-        .ca_file = ca,
-    };
-  }
+  options.tls = taskqueue_tools::TlsFromFlags();
   options.allow_insecure_remote = absl::GetFlag(FLAGS_allow_insecure_remote);
   options.max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
 

@@ -18,6 +18,7 @@
 #include "actors/server/queue_server.h"
 #include "actors/server/server_front.h"
 #include "taskqueue/task_registry.h"
+#include "tools/stop_signals/stop_signals.h"
 #include "tools/tls_flags/tls_flags.h"
 
 ABSL_FLAG(std::string, address, "127.0.0.1", "address to serve clients on");
@@ -104,13 +105,7 @@ int main(int argc, char** argv) {
   if (!options.has_value()) return 1;
   auto& [server_options, front_options] = *options;
 
-  // Blocked before any thread starts, so that every thread inherits the
-  // mask and the signals reach only the sigwait below.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  sigset_t signals = taskqueue_tools::BlockStopSignals();
 
   auto registry = std::make_shared<taskqueue::TaskRegistry>();
   std::unique_ptr<taskqueue::internal::QueueServer> server;

@@ -15,6 +15,7 @@
 #include "absl/strings/numbers.h"
 #include "taskqueue/task_registry.h"
 #include "taskqueue/worker_node.h"
+#include "tools/stop_signals/stop_signals.h"
 #include "tools/tls_flags/tls_flags.h"
 
 ABSL_FLAG(std::string, connect, "",
@@ -69,13 +70,7 @@ int main(int argc, char** argv) {
   options.allow_insecure_remote = absl::GetFlag(FLAGS_allow_insecure_remote);
   options.max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
 
-  // Blocked here, before any thread starts, so that every thread inherits
-  // the mask and the signals reach only the waiting thread below.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  sigset_t signals = taskqueue_tools::BlockStopSignals();
 
   auto registry = std::make_shared<taskqueue::TaskRegistry>();
   std::unique_ptr<taskqueue::WorkerNode> node;

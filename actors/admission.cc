@@ -1,5 +1,7 @@
 #include "actors/admission.h"
 
+#include "taskqueue/saturating_time.h"
+
 namespace taskqueue::internal {
 
 Admission::Result Admission::Enter() {
@@ -12,8 +14,14 @@ Admission::Result Admission::Enter() {
     };
     absl::Condition has_room(&room);
     if (block_timeout_) {
-      if (!mu_.AwaitWithTimeout(has_room, absl::FromChrono(*block_timeout_))) {
-        return Result::kTimedOut;
+      // Measured on steady_clock, the producer's: Abseil's wait, timed on
+      // its own clock, can end a little before the timeout by this one.
+      const SteadyClock::time_point deadline =
+          SaturatingAdd(SteadyClock::now(), *block_timeout_);
+      while (!room()) {
+        const SteadyClock::duration left = deadline - SteadyClock::now();
+        if (left <= left.zero()) return Result::kTimedOut;
+        mu_.AwaitWithTimeout(has_room, absl::FromChrono(left));
       }
     } else {
       mu_.Await(has_room);

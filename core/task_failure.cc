@@ -28,8 +28,9 @@ TaskFailure TaskFailure::FromCurrentException() {
   } catch (const std::exception& e) {
     failure.description = e.what();
   } catch (...) {
-    failure.description =
-        "exception of type " + internal::CurrentExceptionTypeName() + " (no message)";
+    failure.description = "exception of type " +
+                          internal::CurrentExceptionTypeName() +
+                          " (no message)";
   }
   return failure;
 }

@@ -60,7 +60,7 @@ struct RetryTask {
 struct EndUnrun {
   int64_t id = 0;
   TaskState state = TaskState::kCancelled;  // Or kDropped/kCoalesced/kExpired.
-};  // kQueued -> state
+};                                          // kQueued -> state
 using JournalOp = std::variant<AcceptTask, DispatchTask, CompleteTask,
                                FailAttempt, RetryTask, EndUnrun>;
 

@@ -75,17 +75,23 @@ class QueueClient::Connection {
         wait ? caf::duration(caf::infinite)
              : caf::duration(
                    std::chrono::duration_cast<caf::timespan>(options_.timeout));
-    system_->spawn([server = server_, request = std::move(request), answer,
-                    timeout, this](caf::event_based_actor* self) {
-      self->request(server, timeout, std::move(request))
-          .then(
-              [answer](Ts&... values) {
-                answer->set_value(std::make_tuple(std::move(values)...));
-              },
-              [answer, this](caf::error& error) {
-                answer->set_value(FailureOf(error));
-              });
-    });
+    // `answer` goes in as a spawn argument, not a capture: CAF 0.17 keeps a
+    // null argument tuple for an actor function spawned without arguments and
+    // dereferences it, which UndefinedBehaviorSanitizer reports.
+    system_->spawn(
+        [server = server_, request = std::move(request), timeout, this](
+            caf::event_based_actor* self,
+            std::shared_ptr<std::promise<Answer>> answer) {
+          self->request(server, timeout, std::move(request))
+              .then(
+                  [answer](Ts&... values) {
+                    answer->set_value(std::make_tuple(std::move(values)...));
+                  },
+                  [answer, this](caf::error& error) {
+                    answer->set_value(FailureOf(error));
+                  });
+        },
+        answer);
     Answer reply = answered.get();
     if (auto* failure = std::get_if<Failure>(&reply)) {
       if (failure->refused) throw ServerRefusedError(failure->what);

@@ -156,12 +156,18 @@ TEST_F(QueueClientTest, AnotherProtocolVersionIsRefused) {
       system.middleman().remote_actor("127.0.0.1", front_->port());
   ASSERT_TRUE(server) << system.render(server.error());
   std::promise<caf::message> answered;
-  system.spawn([&](caf::event_based_actor* self) {
-    self->request(*server, std::chrono::seconds(10),
-                  internal::tqs_hello_atom::value, uint32_t{99})
-        .then([&](caf::message& reply) { answered.set_value(reply); },
-              [&](caf::error& e) { answered.set_value(caf::make_message(e)); });
-  });
+  // The version goes in as a spawn argument: CAF 0.17 dereferences a null
+  // argument tuple for an actor function spawned without any.
+  system.spawn(
+      [&](caf::event_based_actor* self, uint32_t version) {
+        self->request(*server, std::chrono::seconds(10),
+                      internal::tqs_hello_atom::value, version)
+            .then([&](caf::message& reply) { answered.set_value(reply); },
+                  [&](caf::error& e) {
+                    answered.set_value(caf::make_message(e));
+                  });
+      },
+      uint32_t{99});
   caf::message reply = answered.get_future().get();
   ASSERT_TRUE(reply.match_elements<caf::error>()) << to_string(reply);
   const caf::error& refused = reply.get_as<caf::error>(0);

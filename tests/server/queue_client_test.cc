@@ -7,6 +7,7 @@
 #include <atomic>
 #include <future>
 #include <memory>
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -29,7 +30,11 @@
 namespace taskqueue {
 namespace {
 
-int64_t Square(int64_t x) { return x * x; }
+std::atomic<int64_t> square_runs{0};
+int64_t Square(int64_t x) {
+  square_runs.fetch_add(1);
+  return x * x;
+}
 std::string Fails(std::string why) { throw std::invalid_argument(why); }
 
 constexpr NamedTask<&Square> kSquare{"test.square"};
@@ -86,6 +91,41 @@ TEST_F(QueueClientTest, TwoClientsAddAndEveryResultComesBack) {
   std::vector<int64_t> counts = reader.status().tasks_by_state;
   EXPECT_EQ(counts[static_cast<int>(TaskState::kCompleted)], 2 * kEach);
   EXPECT_EQ(reader.join().failed, 0u);  // It added nothing.
+}
+
+// Eight clients add at once, each from its own connection, and each
+// reads back its own results and a neighbour's: every task ran once, no
+// id was given twice, every result is the right one.
+TEST_F(QueueClientTest, EightConcurrentClientsCountEveryTask) {
+  constexpr int kClients = 8;
+  constexpr int kEach = 250;
+  square_runs = 0;
+  std::vector<std::vector<uint64_t>> ids(kClients);
+  std::vector<std::thread> clients;
+  for (int c = 0; c < kClients; ++c) {
+    clients.emplace_back([&, c] {
+      QueueClient client(Options());
+      for (int i = 0; i < kEach; ++i) {
+        ids[c].push_back(client.add_task(kSquare, c * kEach + i));
+      }
+      EXPECT_EQ(client.join().failed, 0u);
+    });
+  }
+  for (std::thread& t : clients) t.join();
+  std::set<uint64_t> distinct;
+  for (const auto& some : ids) distinct.insert(some.begin(), some.end());
+  EXPECT_EQ(distinct.size(), static_cast<size_t>(kClients * kEach));
+  EXPECT_EQ(square_runs.load(), kClients * kEach);
+  QueueClient reader(Options());
+  for (int c = 0; c < kClients; ++c) {
+    for (int i = 0; i < kEach; ++i) {
+      int64_t x = c * kEach + i;
+      ASSERT_EQ(reader.result(kSquare, ids[c][i]), x * x);
+    }
+  }
+  EXPECT_EQ(
+      reader.status().tasks_by_state[static_cast<int>(TaskState::kCompleted)],
+      kClients * kEach);
 }
 
 TEST_F(QueueClientTest, AFailedTaskThrowsItsErrorFromResult) {

@@ -25,6 +25,7 @@
 #include "taskqueue/errors.h"
 #include "taskqueue/named_task.h"
 #include "taskqueue/task_registry.h"
+#include "tests/remote/test_certificates.h"
 #include "tests/scratch_files.h"
 
 namespace taskqueue {
@@ -217,6 +218,34 @@ TEST_F(QueueClientTest, AnotherProtocolVersionIsRefused) {
   ASSERT_TRUE(refused.context().match_elements<std::string>());
   EXPECT_NE(refused.context().get_as<std::string>(0).find("99"),
             std::string::npos);
+}
+
+// Clients and server authenticate each other with the fleet's CA: a client
+// of another CA, or without TLS, is not served.
+TEST(QueueClientTlsTest, OnlyClientsOfTheFleetAreServed) {
+  const taskqueue_test::TestCertificates& certs =
+      taskqueue_test::Certificates();
+  auto registry = std::make_shared<TaskRegistry>();
+  registry->Add(kSquare);
+  absl::StatusOr<std::unique_ptr<internal::QueueServer>> server =
+      internal::QueueServer::Start(
+          {.registry = registry,
+           .journal = {.path = taskqueue_testing::FreshTestDir() / "journal"},
+           .num_workers = 1});
+  ASSERT_TRUE(server.ok()) << server.status();
+  internal::ServerFront front(**server, {.tls = certs.queue});
+
+  QueueClient fleet({.port = front.port(), .tls = certs.node});
+  EXPECT_EQ(fleet.result(kSquare, fleet.add_task(kSquare, 12)), 144);
+  EXPECT_THROW(QueueClient({.port = front.port(),
+                            .tls = certs.rogue,
+                            .timeout = std::chrono::seconds(5)}),
+               ServerUnavailableError);
+  EXPECT_THROW(
+      QueueClient({.port = front.port(), .timeout = std::chrono::seconds(5)}),
+      ServerUnavailableError);
+  // The fleet's client is still served.
+  EXPECT_EQ(fleet.result(kSquare, fleet.add_task(kSquare, 3)), 9);
 }
 
 }  // namespace

@@ -15,13 +15,17 @@ namespace taskqueue_test {
 int64_t Record(int64_t x, int64_t) { return x; }
 std::string Fail(std::string why) { throw std::logic_error("runs remotely"); }
 
-ServerProcess::ServerProcess(const std::filesystem::path& dir, int generation) {
+ServerProcess::ServerProcess(const std::filesystem::path& dir, int generation,
+                             const std::vector<std::string>& flags) {
   const char* binary = std::getenv("TEST_SERVER");
   std::filesystem::path ports = dir / ("ports." + std::to_string(generation));
+  std::vector<std::string> argv = {binary != nullptr ? binary : "test_server",
+                                   "--port=0", "--workers=2",
+                                   "--journal=" + (dir / "journal").string(),
+                                   "--port_file=" + ports.string()};
+  argv.insert(argv.end(), flags.begin(), flags.end());  // The last one wins.
   process_.emplace(taskqueue_tools::ChildOptions{
-      .argv = {binary != nullptr ? binary : "test_server", "--port=0",
-               "--workers=2", "--journal=" + (dir / "journal").string(),
-               "--port_file=" + ports.string()},
+      .argv = std::move(argv),
       .stderr_path =
           (dir / ("server." + std::to_string(generation) + ".log")).string(),
       .env = {{"TASKQUEUE_TEST_RECORD", (dir / "runs").string()}},
@@ -32,8 +36,10 @@ ServerProcess::ServerProcess(const std::filesystem::path& dir, int generation) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   std::ifstream in(ports);
-  std::string word;
-  in >> word >> port_;
+  std::string which;
+  for (uint16_t port = 0; in >> which >> port;) {
+    (which == "nodes" ? node_port_ : port_) = port;
+  }
 }
 
 void ServerProcess::Kill() {

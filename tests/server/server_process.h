@@ -9,6 +9,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "taskqueue/named_task.h"
 #include "tools/child_process/child_process.h"
@@ -22,13 +23,17 @@ std::string Fail(std::string why);
 inline constexpr taskqueue::NamedTask<&Record> kRecord{"test.record"};
 inline constexpr taskqueue::NamedTask<&Fail> kFail{"test.fail"};
 
-// A test server on a free loopback port with 2 workers, its journal and its
-// record of runs in `dir`, its log in dir/server.<generation>.log.
+// A test server on a free loopback port with 2 workers (unless `flags` say
+// otherwise), its journal and its record of runs in `dir`, its log in
+// dir/server.<generation>.log.
 class ServerProcess {
  public:
-  ServerProcess(const std::filesystem::path& dir, int generation);
+  ServerProcess(const std::filesystem::path& dir, int generation,
+                const std::vector<std::string>& flags = {});
   // 0 if it did not start within 30 s.
   uint16_t port() const { return port_; }
+  // The worker nodes' port (with --node_port), else 0.
+  uint16_t node_port() const { return node_port_; }
   void Kill();
   // SIGTERM; its exit status.
   std::optional<int> Stop();
@@ -36,6 +41,7 @@ class ServerProcess {
  private:
   std::optional<taskqueue_tools::ChildProcess> process_;
   uint16_t port_ = 0;
+  uint16_t node_port_ = 0;
 };
 
 // Runs of each argument of test.record, from the record file in `dir`.

@@ -1,7 +1,10 @@
-// The tasks of the test queue server: test.record appends its argument to
+// The tasks of the test queue server and its worker nodes: test.record
+// appends its argument to
 // the file named by $TASKQUEUE_TEST_RECORD (one line per run, so a test
 // counts every run, a killed server's included), sleeps, and returns it;
 // test.fail throws std::runtime_error with its argument.
+#include "tests/server/test_server_tasks.h"
+
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -13,7 +16,6 @@
 #include <thread>
 
 #include "taskqueue/named_task.h"
-#include "tools/queue_server/queue_server_main.h"
 
 namespace {
 
@@ -37,8 +39,8 @@ std::string Fail(std::string why) { throw std::runtime_error(why); }
 
 }  // namespace
 
-void taskqueue::RegisterServerTasks(TaskRegistry& registry) {
-  static constexpr NamedTask<&Record> kRecord{"test.record"};
-  static constexpr NamedTask<&Fail> kFail{"test.fail"};
+void taskqueue_test::AddTestServerTasks(taskqueue::TaskRegistry& registry) {
+  static constexpr taskqueue::NamedTask<&Record> kRecord{"test.record"};
+  static constexpr taskqueue::NamedTask<&Fail> kFail{"test.fail"};
   registry.Add(kRecord).Add(kFail);
 }

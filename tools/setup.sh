@@ -31,6 +31,9 @@ packages=(
   libsqlite3-dev          # @sqlite3, the durable journal
   libexpat1-dev           # XML parser the example tests check plots with
   openssl                 # the CLI the TLS tests make certificates with
+  redis-server            # the broker of the server benchmark's peers
+  python3-celery          # peer: Celery on Redis (bench/server_bench)
+  python3-rq              # peer: RQ on Redis (bench/server_bench)
 )
 
 # Debian's source of the CAF release libcaf-dev is built from; the SHA-256 is

@@ -14,12 +14,13 @@
 //                     });
 //
 // Contract. Submit is thread-safe and does not block on the disk; its
-// callback runs once, on the journal's commit thread, after the task was
+// callback runs once: on the journal's commit thread after the task was
 // committed (then also queued, unless its idempotency key named a task
-// accepted before: OpOutcome::created is false) or was refused: kNotFound
-// for a name the registry does not have, kInvalidArgument for bad fields,
-// kUnavailable once Stop began, and the journal's errors (a full disk is
-// kResourceExhausted). Stop (and the destructor) refuses new tasks, lets the
+// accepted before: OpOutcome::created is false) or refused by the journal
+// (a full disk is kResourceExhausted, a reused key kAlreadyExists); at
+// once, on the caller's thread, for what never reaches it: kNotFound for a
+// name the registry does not have, kInvalidArgument for bad fields,
+// kUnavailable once Stop began. Stop (and the destructor) refuses new tasks, lets the
 // running attempts finish and records them, and leaves every task not yet
 // finished queued in the journal, for the next server. Start fails with the
 // journal's error (journal.h) or kInvalidArgument for bad options.

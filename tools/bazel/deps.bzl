@@ -213,5 +213,6 @@ def taskqueue_deps():
             Label("//tools/bazel:caf_patches/0002-io-want-read-write-backoff.patch"),
             Label("//tools/bazel:caf_patches/0003-basp-bound-payload.patch"),
             Label("//tools/bazel:caf_patches/0004-openssl-tls12-minimum.patch"),
+            Label("//tools/bazel:caf_patches/0005-basp-connect-timeout-from-connect.patch"),
         ],
     )

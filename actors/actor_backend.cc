@@ -48,7 +48,8 @@ std::unique_ptr<caf::actor_system_config> MakeConfig(
   if (transport) {
     // Only a listening queue pays for the middleman's thread.
     transport->Configure(*config);
-    ConfigureConnectionWatch(*config, options.listen->heartbeat_interval,
+    ConfigureConnectionWatch(*config, "ListenOptions",
+                             options.listen->heartbeat_interval,
                              options.listen->connection_timeout);
   }
   UseSleepingScheduler(*config);

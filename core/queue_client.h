@@ -13,16 +13,18 @@
 //
 // Contract. Thread-safe: any thread may call any method at once. Every call
 // blocks for a round trip to the server; wait, result and join block until
-// the tasks end. Errors: the constructor throws ServerUnavailableError when
-// the server cannot be reached or speaks another protocol version (the
-// message says which); calls throw ServerUnavailableError when the
-// connection is lost or a request times out (ClientOptions::timeout; not
-// for waits, which have none), and ServerRefusedError for what the server
-// refused (an unknown task name, an idempotency key reused for another
-// task, a full disk): the task was not added. result() throws the task's
-// error as RemoteTaskError (type and message), TaskNotRunError subclasses
-// for tasks that ended unrun, WireFormatError when the result does not
-// decode as the task's type.
+// the tasks end. Errors: the constructor throws std::invalid_argument for
+// options that are unsafe or inconsistent (plain TCP off loopback, TLS files
+// that do not load, a heartbeat not below the timeout), and
+// ServerUnavailableError when the server cannot be reached or speaks
+// another protocol version (the message says which); calls throw
+// ServerUnavailableError when the connection is lost or a request times out
+// (ClientOptions::timeout; not for waits, which have none), and
+// ServerRefusedError for what the server refused (an unknown task name, an
+// idempotency key reused for another task, a full disk): the task was not
+// added. result() throws the task's error as RemoteTaskError (type and
+// message), TaskNotRunError subclasses for tasks that ended unrun,
+// WireFormatError when the result does not decode as the task's type.
 //
 // Adding again after a lost connection may add a task twice, unless it
 // carries an idempotency key (ClientTaskOptions): then the server returns
@@ -59,6 +61,12 @@ struct ClientOptions {
   bool allow_insecure_remote = false;
   // How long a request (but a wait for a task) may take.
   std::chrono::milliseconds timeout{10000};
+  // CAF's heartbeat, and the silence after which the server counts as
+  // lost (a connect that gets no answer, say a plain client at a TLS
+  // server, ends then too); as the server's FrontOptions, which drops a
+  // client as silent. heartbeat_interval < connection_timeout; both > 0.
+  std::chrono::milliseconds heartbeat_interval{250};
+  std::chrono::milliseconds connection_timeout{3000};
 };
 
 // What one added task asks of the server.

@@ -12,6 +12,7 @@
 #include <variant>
 
 #include "absl/synchronization/mutex.h"
+#include "actors/remote/connection_watch.h"
 #include "actors/remote/transport_security.h"
 #include "actors/server/client_protocol.h"
 #include "actors/sleeping_scheduler.h"
@@ -43,6 +44,9 @@ class QueueClient::Connection {
         "ClientOptions", options.host, options.tls,
         options.allow_insecure_remote, 64 << 20);
     transport.Configure(config_);
+    internal::ConfigureConnectionWatch(config_, "ClientOptions",
+                                       options.heartbeat_interval,
+                                       options.connection_timeout);
     internal::UseSleepingScheduler(config_);
     system_.emplace(config_);
     std::string target = options.host + ":" + std::to_string(options.port);

@@ -341,12 +341,6 @@ class WorkerNode::Impl {
     if (options.port == 0) {
       throw std::invalid_argument("taskqueue: NodeOptions::port is not set");
     }
-    if (options.heartbeat_interval.count() <= 0 ||
-        options.connection_timeout <= options.heartbeat_interval) {
-      throw std::invalid_argument(
-          "taskqueue: NodeOptions needs 0 < heartbeat_interval < "
-          "connection_timeout");
-    }
     if (options.reconnect_first.count() <= 0 ||
         options.reconnect_most < options.reconnect_first) {
       throw std::invalid_argument(
@@ -359,7 +353,8 @@ class WorkerNode::Impl {
         options.max_message_bytes);
     transport.Configure(config_);
     internal::UseSleepingScheduler(config_);
-    internal::ConfigureConnectionWatch(config_, options.heartbeat_interval,
+    internal::ConfigureConnectionWatch(config_, "NodeOptions",
+                                       options.heartbeat_interval,
                                        options.connection_timeout);
     context_ = std::make_shared<internal::NodeContext>(internal::NodeContext{
         .options = std::move(options),

@@ -10,6 +10,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "actors/remote/connection_watch.h"
 #include "actors/remote/transport_security.h"
 #include "actors/server/client_protocol.h"
 #include "actors/sleeping_scheduler.h"
@@ -277,6 +278,8 @@ ServerFront::ServerFront(QueueServer& server, const FrontOptions& options)
                               options.allow_insecure_remote,
                               options.max_message_bytes);
   transport.Configure(*config_);
+  ConfigureConnectionWatch(*config_, "FrontOptions", options.heartbeat_interval,
+                           options.connection_timeout);
   UseSleepingScheduler(*config_);
   system_ = std::make_unique<caf::actor_system>(*config_);
   front_ = system_->spawn(FrontActor, &server);

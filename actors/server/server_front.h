@@ -20,6 +20,7 @@
 #ifndef TASKQUEUE_ACTORS_SERVER_SERVER_FRONT_H_
 #define TASKQUEUE_ACTORS_SERVER_SERVER_FRONT_H_
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -41,6 +42,11 @@ struct FrontOptions {
   bool allow_insecure_remote = false;
   // The largest message accepted: bounds a task's arguments and result.
   uint32_t max_message_bytes = 64 << 20;
+  // CAF's heartbeat and the silence after which a client counts as gone
+  // (ClientOptions has the same pair). heartbeat_interval <
+  // connection_timeout; both > 0.
+  std::chrono::milliseconds heartbeat_interval{250};
+  std::chrono::milliseconds connection_timeout{3000};
 };
 
 class ServerFront {

@@ -4,7 +4,12 @@
 // that says why.
 #include "taskqueue/queue_client.h"
 
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <atomic>
+#include <chrono>
 #include <future>
 #include <memory>
 #include <set>
@@ -188,6 +193,63 @@ TEST_F(QueueClientTest, NoServerIsAClearError) {
     FAIL() << "connected to nothing";
   } catch (const ServerUnavailableError& e) {
     EXPECT_NE(std::string(e.what()).find(std::to_string(port)),
+              std::string::npos)
+        << e.what();
+  }
+}
+
+// A loopback port whose listener never answers: the kernel completes the
+// TCP handshake and buffers what the client sends; nothing replies, as from a
+// hung server or one that is not taskqueue's.
+class SilentListener {
+ public:
+  SilentListener() {
+    fd_ = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t length = sizeof(address);
+    auto* raw = reinterpret_cast<sockaddr*>(&address);
+    if (fd_ < 0 || bind(fd_, raw, length) != 0 || listen(fd_, 4) != 0 ||
+        getsockname(fd_, raw, &length) != 0) {
+      throw std::runtime_error("SilentListener: cannot listen on loopback");
+    }
+    port_ = ntohs(address.sin_port);
+  }
+  ~SilentListener() { close(fd_); }
+  uint16_t port() const { return port_; }
+
+ private:
+  int fd_ = -1;
+  uint16_t port_ = 0;
+};
+
+// The connect fails once the server has been silent for connection_timeout:
+// not at once (CAF 0.17.6 dropped a connection awaiting the handshake at the
+// next heartbeat tick; tools/bazel/caf_patches/0005), and not never.
+TEST(QueueClientConnectTest, ASilentServerFailsTheConnectAfterTheTimeout) {
+  SilentListener silent;
+  auto start = std::chrono::steady_clock::now();
+  EXPECT_THROW(
+      QueueClient({.port = silent.port(),
+                   .heartbeat_interval = std::chrono::milliseconds(100),
+                   .connection_timeout = std::chrono::milliseconds(1500)}),
+      ServerUnavailableError);
+  // A lower bound only: a loaded machine makes the wait longer, not shorter.
+  EXPECT_GE(std::chrono::steady_clock::now() - start,
+            std::chrono::milliseconds(1400));
+}
+
+TEST(QueueClientConnectTest, AHeartbeatNotBelowTheTimeoutIsRefused) {
+  try {
+    QueueClient({.port = 1,
+                 .heartbeat_interval = std::chrono::seconds(3),
+                 .connection_timeout = std::chrono::seconds(3)});
+    FAIL() << "accepted a heartbeat equal to the timeout";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("ClientOptions needs 0 < "
+                                         "heartbeat_interval < "
+                                         "connection_timeout"),
               std::string::npos)
         << e.what();
   }

@@ -7,6 +7,7 @@
 //
 //   taskqueue::QueueClient client({.port = 7070});
 //   uint64_t id = client.add_task(kWritePlot, x, y);  // durable now
+//   std::future<double> loss = client.submit(kLoss, weights);
 //   ...
 //   client.join();                              // this client's tasks
 //   double loss = client.result(kLoss, other_id);  // anyone's, by id
@@ -35,6 +36,7 @@
 #include <array>
 #include <chrono>
 #include <cstdint>
+#include <future>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -212,6 +214,26 @@ class QueueClient {
     return add_encoded(options, task.name(),
                        internal::EncodeArguments(internal::ConvertArguments<Fn>(
                            std::forward<Args>(args)...)));
+  }
+  // Adds task(args...) as add_task does (durable on return; the same
+  // errors) and returns its result to come. The future is deferred: get()
+  // and wait() block on the calling thread as result() does (the value, or
+  // the task's error thrown), and wait_for() says future_status::deferred,
+  // since the server is asked only then (it keeps the result until asked,
+  // see retention). No thread waits meanwhile. Call get() while the client
+  // lives.
+  template <auto Fn, class... Args>
+  std::future<typename NamedTask<Fn>::Result> submit(const NamedTask<Fn>& task,
+                                                     Args&&... args) {
+    return submit(ClientTaskOptions(), task, std::forward<Args>(args)...);
+  }
+  template <auto Fn, class... Args>
+  std::future<typename NamedTask<Fn>::Result> submit(
+      const ClientTaskOptions& options, const NamedTask<Fn>& task,
+      Args&&... args) {
+    uint64_t id = add_task(options, task, std::forward<Args>(args)...);
+    return std::async(std::launch::deferred,
+                      [this, task, id] { return result(task, id); });
   }
   // The same, for arguments encoded already.
   uint64_t add_encoded(const ClientTaskOptions& options, std::string_view name,

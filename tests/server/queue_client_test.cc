@@ -156,6 +156,20 @@ TEST_F(QueueClientTest, AFailedTaskThrowsItsErrorFromResult) {
   EXPECT_EQ(client.join().failed, 1u);
 }
 
+TEST_F(QueueClientTest, ASubmittedTasksFutureHoldsItsResultOrError) {
+  QueueClient client(Options());
+  std::future<int64_t> square = client.submit(kSquare, 7);
+  std::future<std::string> fails =
+      client.submit({.max_attempts = 1}, kFails, "no");
+  EXPECT_EQ(square.wait_for(std::chrono::seconds(0)),
+            std::future_status::deferred);
+  EXPECT_EQ(square.get(), 49);
+  EXPECT_THROW(fails.get(), RemoteTaskError);
+  // Both were added durably when submit returned: the join counts them.
+  JoinResult joined = client.join();
+  EXPECT_EQ(joined.failed, 1u);
+}
+
 TEST_F(QueueClientTest, AnIdempotencyKeyReturnsTheFirstTask) {
   QueueClient client(Options());
   uint64_t first = client.add_task({.idempotency_key = "k1"}, kSquare, 3);

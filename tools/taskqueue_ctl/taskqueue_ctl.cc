@@ -30,6 +30,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/time.h"
 #include "taskqueue/queue_client.h"
+#include "tools/host_port/host_port.h"
 #include "tools/tls_flags/tls_flags.h"
 
 ABSL_FLAG(std::string, server, "127.0.0.1:7070", "HOST:PORT of the server");
@@ -102,15 +103,10 @@ std::optional<TaskState> ParseState(const std::string& name) {
 
 taskqueue::ClientOptions Connection() {
   std::string target = absl::GetFlag(FLAGS_server);
-  size_t colon = target.rfind(':');
-  uint32_t port = 0;
-  if (colon == std::string::npos || colon == 0 ||
-      !absl::SimpleAtoi(target.substr(colon + 1), &port) || port == 0 ||
-      port > 65535) {
+  taskqueue::ClientOptions options;
+  if (!taskqueue_tools::ParseHostPort(target, &options.host, &options.port)) {
     throw UsageError("--server is HOST:PORT, not \"" + target + "\"");
   }
-  taskqueue::ClientOptions options{.host = target.substr(0, colon),
-                                   .port = static_cast<uint16_t>(port)};
   options.tls = taskqueue_tools::TlsFromFlags();
   return options;
 }

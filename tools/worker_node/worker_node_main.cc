@@ -12,9 +12,9 @@
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
-#include "absl/strings/numbers.h"
 #include "taskqueue/task_registry.h"
 #include "taskqueue/worker_node.h"
+#include "tools/host_port/host_port.h"
 #include "tools/stop_signals/stop_signals.h"
 #include "tools/tls_flags/tls_flags.h"
 
@@ -31,32 +31,11 @@ ABSL_FLAG(bool, allow_insecure_remote, false,
 ABSL_FLAG(uint32_t, max_message_bytes, 64 << 20,
           "largest message the queue may send (as its ListenOptions)");
 
-namespace {
-
-// HOST:PORT, the host possibly an [IPv6] literal.
-bool ParseTarget(const std::string& target, std::string* host, uint16_t* port) {
-  size_t colon = target.rfind(':');
-  if (colon == std::string::npos || colon == 0) return false;
-  *host = target.substr(0, colon);
-  if (host->size() > 2 && host->front() == '[' && host->back() == ']') {
-    *host = host->substr(1, host->size() - 2);
-  }
-  uint32_t value = 0;
-  if (!absl::SimpleAtoi(target.substr(colon + 1), &value) || value == 0 ||
-      value > 65535) {
-    return false;
-  }
-  *port = static_cast<uint16_t>(value);
-  return true;
-}
-
-}  // namespace
-
 int main(int argc, char** argv) {
   absl::ParseCommandLine(argc, argv);
   taskqueue::NodeOptions options;
-  if (!ParseTarget(absl::GetFlag(FLAGS_connect), &options.host,
-                   &options.port)) {
+  if (!taskqueue_tools::ParseHostPort(absl::GetFlag(FLAGS_connect),
+                                      &options.host, &options.port)) {
     std::fprintf(stderr, "worker node: --connect=HOST:PORT is required\n");
     return 1;
   }

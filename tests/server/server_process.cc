@@ -16,7 +16,8 @@ int64_t Record(int64_t x, int64_t) { return x; }
 std::string Fail(std::string why) { throw std::logic_error("runs remotely"); }
 
 ServerProcess::ServerProcess(const std::filesystem::path& dir, int generation,
-                             const std::vector<std::string>& flags) {
+                             const std::vector<std::string>& flags,
+                             std::map<std::string, std::string> env) {
   const char* binary = std::getenv("TEST_SERVER");
   std::filesystem::path ports = dir / ("ports." + std::to_string(generation));
   std::vector<std::string> argv = {binary != nullptr ? binary : "test_server",
@@ -24,11 +25,12 @@ ServerProcess::ServerProcess(const std::filesystem::path& dir, int generation,
                                    "--journal=" + (dir / "journal").string(),
                                    "--port_file=" + ports.string()};
   argv.insert(argv.end(), flags.begin(), flags.end());  // The last one wins.
+  env["TASKQUEUE_TEST_RECORD"] = (dir / "runs").string();
   process_.emplace(taskqueue_tools::ChildOptions{
       .argv = std::move(argv),
       .stderr_path =
           (dir / ("server." + std::to_string(generation) + ".log")).string(),
-      .env = {{"TASKQUEUE_TEST_RECORD", (dir / "runs").string()}},
+      .env = std::move(env),
   });
   auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   while (!std::filesystem::exists(ports) &&

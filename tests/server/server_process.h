@@ -25,11 +25,13 @@ inline constexpr taskqueue::NamedTask<&Fail> kFail{"test.fail"};
 
 // A test server on a free loopback port with 2 workers (unless `flags` say
 // otherwise), its journal and its record of runs in `dir`, its log in
-// dir/server.<generation>.log.
+// dir/server.<generation>.log. `env` adds to its environment
+// (TASKQUEUE_TEST_MAX_FILE_BYTES: see test_server_main.cc).
 class ServerProcess {
  public:
   ServerProcess(const std::filesystem::path& dir, int generation,
-                const std::vector<std::string>& flags = {});
+                const std::vector<std::string>& flags = {},
+                std::map<std::string, std::string> env = {});
   // 0 if it did not start within 30 s.
   uint16_t port() const { return port_; }
   // The worker nodes' port (with --node_port), else 0.

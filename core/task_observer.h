@@ -50,7 +50,10 @@ struct TaskEvent {
   std::string_view name;
   // kQueued, kRunning, or the state the task ended in.
   TaskState state = TaskState::kQueued;
-  // The worker's index in [0, num_workers) on a worker; -1 elsewhere.
+  // Where the attempt runs or ran: a local worker's index in
+  // [0, num_workers), or num_workers + k for a task on a worker node (k
+  // numbers the node's connection, below ListenOptions::max_nodes); -1 when
+  // the change was decided off a worker (queued, cancelled, expired).
   int worker = -1;
   // Attempts started, this one included (0 before the first).
   int attempt = 0;

@@ -25,8 +25,9 @@ struct Transition {
   TaskState to = TaskState::kQueued;
   // to == kQueued because an attempt failed and will be retried.
   bool retry = false;
-  // The worker's index, or -1 when the change was decided off a worker (by
-  // the supervisor, a producer or a cancelling handle).
+  // The endpoint's index (TaskEvent::worker: a local worker's, or
+  // num_workers + k for worker node k), or -1 when the change was decided
+  // off a worker (by the supervisor, a producer or a cancelling handle).
   int worker = -1;
   // Attempts started so far, this one included.
   int attempt = 0;

@@ -20,9 +20,9 @@
 // (a full disk is kResourceExhausted, a reused key kAlreadyExists); at
 // once, on the caller's thread, for what never reaches it: kNotFound for a
 // name the registry does not have, kInvalidArgument for bad fields,
-// kUnavailable once Stop began. Stop (and the destructor) refuses new tasks, lets the
-// running attempts finish and records them, and leaves every task not yet
-// finished queued in the journal, for the next server. Start fails with the
+// kUnavailable once Stop began. Stop (and the destructor) refuses new tasks,
+// lets the running attempts finish and records them, and leaves every task not
+// yet finished queued in the journal, for the next server. Start fails with the
 // journal's error (journal.h) or kInvalidArgument for bad options.
 #ifndef TASKQUEUE_ACTORS_SERVER_QUEUE_SERVER_H_
 #define TASKQUEUE_ACTORS_SERVER_QUEUE_SERVER_H_

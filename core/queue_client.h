@@ -8,6 +8,7 @@
 //   taskqueue::QueueClient client({.port = 7070});
 //   uint64_t id = client.add_task(kWritePlot, x, y);  // durable now
 //   std::future<double> loss = client.submit(kLoss, weights);
+//   std::vector<uint64_t> ids = client.add_batch(batch);  // many at once
 //   ...
 //   client.join();                              // this client's tasks
 //   double loss = client.result(kLoss, other_id);  // anyone's, by id
@@ -194,6 +195,64 @@ class ServerRefusedError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };
+// add_batch's refusal of some of a batch's tasks: the others are durable
+// (and joined by join()). ids()[i] is task i's id, 0 where it was refused;
+// refusals()[i] why, empty where it was added. what() counts the refused
+// and names the first reason.
+class BatchRefusedError : public ServerRefusedError {
+ public:
+  BatchRefusedError(const std::string& what, std::vector<uint64_t> ids,
+                    std::vector<std::string> refusals)
+      : ServerRefusedError(what),
+        ids_(std::move(ids)),
+        refusals_(std::move(refusals)) {}
+  const std::vector<uint64_t>& ids() const { return ids_; }
+  const std::vector<std::string>& refusals() const { return refusals_; }
+
+ private:
+  std::vector<uint64_t> ids_;
+  std::vector<std::string> refusals_;
+};
+
+// Tasks to add at once (QueueClient::add_batch): a plain list, encoded as
+// it is filled; not thread-safe.
+//
+//   taskqueue::TaskBatch batch;
+//   for (int step = 0; step < 1000; ++step) batch.add(kWritePlot, x[step]);
+//   std::vector<uint64_t> ids = client.add_batch(batch);  // all durable
+class TaskBatch {
+ public:
+  template <auto Fn, class... Args>
+  TaskBatch& add(const NamedTask<Fn>& task, Args&&... args) {
+    return add(ClientTaskOptions(), task, std::forward<Args>(args)...);
+  }
+  template <auto Fn, class... Args>
+  TaskBatch& add(const ClientTaskOptions& options, const NamedTask<Fn>& task,
+                 Args&&... args) {
+    return add_encoded(options, task.name(),
+                       internal::EncodeArguments(internal::ConvertArguments<Fn>(
+                           std::forward<Args>(args)...)));
+  }
+  TaskBatch& add_encoded(const ClientTaskOptions& options,
+                         std::string_view name, std::vector<char> arguments) {
+    tasks_.push_back(Task{options, std::string(name),
+                          std::string(arguments.begin(), arguments.end())});
+    return *this;
+  }
+
+  size_t size() const { return tasks_.size(); }
+  bool empty() const { return tasks_.empty(); }
+  void clear() { tasks_.clear(); }
+
+ private:
+  friend class QueueClient;
+  struct Task {
+    ClientTaskOptions options;
+    std::string name;
+    std::string arguments;
+  };
+  std::vector<Task> tasks_;
+};
 
 class QueueClient {
  public:
@@ -238,6 +297,15 @@ class QueueClient {
   // The same, for arguments encoded already.
   uint64_t add_encoded(const ClientTaskOptions& options, std::string_view name,
                        std::vector<char> arguments);
+  // Adds every task of `batch`, in few requests (as many tasks as fit in
+  // about 1 MiB each) instead of one per task: their ids, in the batch's
+  // order, once all are durable. The fast way to add many: the server
+  // commits a request's tasks together. Each task is added or refused on
+  // its own (an idempotency key, say, may name one added before); when any
+  // is refused, throws BatchRefusedError after the others were added.
+  // ServerUnavailableError as add_task: then a part of the batch may have
+  // been added (keys make adding it again safe).
+  std::vector<uint64_t> add_batch(const TaskBatch& batch);
 
   // Blocks until task `id` has ended; how it ended. Throws
   // ServerRefusedError for an id the server does not know.
@@ -260,7 +328,9 @@ class QueueClient {
   }
 
   // Blocks until every task this client added before the call has ended;
-  // counts those that did not complete.
+  // counts those that did not complete and no join counted before. One
+  // request for all of them. When it throws, its tasks stay to be counted
+  // by the next join.
   JoinResult join();
 
   // For operators (taskqueue_ctl). The journal's view: what it holds now.

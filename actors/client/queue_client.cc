@@ -26,6 +26,7 @@
 
 namespace taskqueue {
 
+using internal::tqs_add_n_atom;
 using internal::tqs_hello_atom;
 using internal::tqs_list_atom;
 using internal::tqs_pause_atom;
@@ -36,6 +37,7 @@ using internal::tqs_show_atom;
 using internal::tqs_status_atom;
 using internal::tqs_submit_atom;
 using internal::tqs_wait_atom;
+using internal::tqs_wait_n_atom;
 
 class QueueClient::Connection {
  public:
@@ -108,6 +110,12 @@ class QueueClient::Connection {
     absl::MutexLock lock(&mu_);
     added_.push_back(id);
   }
+  void Added(const std::vector<uint64_t>& ids) {
+    absl::MutexLock lock(&mu_);
+    for (uint64_t id : ids) {
+      if (id != 0) added_.push_back(id);
+    }
+  }
 
   // For a join: the tasks it waits for (all added since the first not
   // known to have ended) and, from `counted_from` on, those whose outcomes
@@ -130,6 +138,14 @@ class QueueClient::Connection {
   void EndJoin(const JoinRange& range) {
     absl::MutexLock lock(&mu_);
     ended_ = std::max(ended_, range.from + range.ids.size());
+  }
+  // The join of `range` failed: the tasks it was to count are left to the
+  // next, unless a join started since (and counts them itself).
+  void AbandonJoin(const JoinRange& range) {
+    absl::MutexLock lock(&mu_);
+    if (counted_ == range.from + range.ids.size()) {
+      counted_ = range.from + range.counted_from;
+    }
   }
 
  private:
@@ -189,19 +205,6 @@ TaskOutcome QueueClient::wait(uint64_t id) {
   };
 }
 
-JoinResult QueueClient::join() {
-  Connection::JoinRange range = connection_->StartJoin();
-  JoinResult joined;
-  for (size_t i = 0; i < range.ids.size(); ++i) {
-    TaskOutcome outcome = wait(range.ids[i]);
-    if (i >= range.counted_from && outcome.state != TaskState::kCompleted) {
-      ++joined.failed;
-    }
-  }
-  connection_->EndJoin(range);
-  return joined;
-}
-
 namespace {
 
 template <class T>
@@ -217,7 +220,102 @@ T FromWire(const std::string& bytes) {
   return value;
 }
 
+template <class T>
+std::string ToWire(const T& value) {
+  std::vector<char> bytes = internal::Encode(value);
+  return std::string(bytes.begin(), bytes.end());
+}
+
+// A request's share of a batch: tasks go in one until their fields reach
+// this many bytes, so that it stays far below any server's message bound.
+constexpr size_t kBatchRequestBytes = 1 << 20;
+// Ids per tqs_wait_n request of a join (8 bytes each at most).
+constexpr size_t kJoinRequestIds = 65536;
+
 }  // namespace
+
+std::vector<uint64_t> QueueClient::add_batch(const TaskBatch& batch) {
+  std::vector<uint64_t> ids;
+  std::vector<std::string> refusals;
+  ids.reserve(batch.size());
+  size_t refused = 0;
+  std::string first_refusal;
+  for (size_t begin = 0; begin < batch.size();) {
+    std::vector<internal::WireNewTask> request;
+    size_t bytes = 0;
+    for (size_t i = begin;
+         i < batch.size() && (request.empty() || bytes < kBatchRequestBytes);
+         ++i) {
+      const TaskBatch::Task& task = batch.tasks_[i];
+      bytes += task.name.size() + task.arguments.size() +
+               task.options.label.size() + task.options.idempotency_key.size();
+      request.push_back(
+          internal::WireNewTask{.name = task.name,
+                                .args = task.arguments,
+                                .label = task.options.label,
+                                .idempotency_key = task.options.idempotency_key,
+                                .priority = task.options.priority,
+                                .max_attempts = task.options.max_attempts});
+    }
+    auto [encoded] = connection_->Ask<std::string>(
+        caf::make_message(tqs_add_n_atom::value, ToWire(request)));
+    auto added = FromWire<std::vector<internal::WireAdded>>(encoded);
+    if (added.size() != request.size()) {
+      throw ServerUnavailableError("taskqueue client: the server answered " +
+                                   std::to_string(added.size()) + " of " +
+                                   std::to_string(request.size()) + " tasks");
+    }
+    std::vector<uint64_t> these;
+    for (internal::WireAdded& task : added) {
+      bool ok = task.refusal_code == 0;
+      these.push_back(ok ? static_cast<uint64_t>(task.id) : 0);
+      if (!ok && refused++ == 0) first_refusal = task.refusal;
+      refusals.push_back(ok ? std::string() : std::move(task.refusal));
+    }
+    connection_->Added(these);
+    ids.insert(ids.end(), these.begin(), these.end());
+    begin += request.size();
+  }
+  if (refused > 0) {
+    throw BatchRefusedError(std::to_string(refused) + " of " +
+                                std::to_string(batch.size()) +
+                                " tasks refused, the first: " + first_refusal,
+                            std::move(ids), std::move(refusals));
+  }
+  return ids;
+}
+
+JoinResult QueueClient::join() {
+  Connection::JoinRange range = connection_->StartJoin();
+  JoinResult joined;
+  try {
+    for (size_t begin = 0; begin < range.ids.size(); begin += kJoinRequestIds) {
+      size_t end = std::min(range.ids.size(), begin + kJoinRequestIds);
+      std::vector<int64_t> ids(range.ids.begin() + begin,
+                               range.ids.begin() + end);
+      auto [encoded] = connection_->Ask<std::string>(
+          caf::make_message(tqs_wait_n_atom::value, ToWire(ids)),
+          /*wait=*/true);
+      auto states = FromWire<std::vector<int32_t>>(encoded);
+      if (states.size() != ids.size()) {
+        throw ServerUnavailableError("taskqueue client: the server answered " +
+                                     std::to_string(states.size()) + " of " +
+                                     std::to_string(ids.size()) + " waits");
+      }
+      for (size_t i = 0; i < states.size(); ++i) {
+        if (begin + i >= range.counted_from &&
+            static_cast<TaskState>(states[i]) != TaskState::kCompleted) {
+          ++joined.failed;
+        }
+      }
+    }
+  } catch (...) {
+    connection_->AbandonJoin(range);
+    throw;
+  }
+  connection_->EndJoin(range);
+  return joined;
+}
 
 ServerStatus QueueClient::status() {
   auto [encoded] =

@@ -17,6 +17,16 @@
 //   (tqs_submit, name, args, label, idempotency_key, int32_t priority,
 //    int32_t max_attempts) -> (int64_t id, bool created)
 //       Once the task is durable (committed to the journal).
+//   (tqs_add_n, std::string tasks) -> (std::string added)
+//       Many adds in one request: `tasks` a std::vector<WireNewTask>,
+//       `added` a std::vector<WireAdded>, one per task in order, answered
+//       once every task is durable or refused. Each is submitted on its own
+//       (as tqs_submit's fields): a refused one does not stop the others.
+//       Refused as a whole (kInvalidArgument) when `tasks` does not decode.
+//   (tqs_wait_n, std::string ids) -> (std::string states)
+//       `ids` a std::vector<int64_t>; once every one has ended, `states` a
+//       std::vector<int32_t> (TaskState), in order. Refused as tqs_wait is,
+//       for the first id that is.
 //   (tqs_wait, int64_t id) -> (int32_t state, std::string result,
 //                              std::string error_type,
 //                              std::string error_message, int32_t attempts)
@@ -41,15 +51,20 @@
 #include "caf/atom.hpp"
 #include "caf/error.hpp"
 #include "caf/make_message.hpp"
+#include "caf/meta/type_name.hpp"
 
 namespace taskqueue::internal {
 
-// Raised with any change a client of the previous version cannot follow.
-inline constexpr uint32_t kClientProtocolVersion = 1;
+// Raised with any change a client of the previous version cannot follow,
+// or that a client of this version needs from the server (2: tqs_add_n,
+// tqs_wait_n).
+inline constexpr uint32_t kClientProtocolVersion = 2;
 
 using tqs_hello_atom = caf::atom_constant<caf::atom("tqs_hello")>;
 using tqs_submit_atom = caf::atom_constant<caf::atom("tqs_submit")>;
+using tqs_add_n_atom = caf::atom_constant<caf::atom("tqs_add_n")>;
 using tqs_wait_atom = caf::atom_constant<caf::atom("tqs_wait")>;
+using tqs_wait_n_atom = caf::atom_constant<caf::atom("tqs_wait_n")>;
 using tqs_status_atom = caf::atom_constant<caf::atom("tqs_status")>;
 using tqs_list_atom = caf::atom_constant<caf::atom("tqs_list")>;
 using tqs_show_atom = caf::atom_constant<caf::atom("tqs_show")>;
@@ -57,6 +72,37 @@ using tqs_retry_atom = caf::atom_constant<caf::atom("tqs_retry")>;
 using tqs_purge_atom = caf::atom_constant<caf::atom("tqs_purge")>;
 using tqs_pause_atom = caf::atom_constant<caf::atom("tqs_pause")>;
 using tqs_resume_atom = caf::atom_constant<caf::atom("tqs_resume")>;
+
+// One task of a tqs_add_n request: tqs_submit's fields.
+struct WireNewTask {
+  std::string name;
+  std::string args;
+  std::string label;
+  std::string idempotency_key;
+  int32_t priority = 0;
+  int32_t max_attempts = 1;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, WireNewTask& x) {
+  return f(caf::meta::type_name("WireNewTask"), x.name, x.args, x.label,
+           x.idempotency_key, x.priority, x.max_attempts);
+}
+
+// What became of one task of a tqs_add_n request: tqs_submit's answer when
+// `refusal_code` is 0 (absl::StatusCode::kOk), else its refusal.
+struct WireAdded {
+  int64_t id = 0;
+  bool created = false;
+  int32_t refusal_code = 0;
+  std::string refusal;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, WireAdded& x) {
+  return f(caf::meta::type_name("WireAdded"), x.id, x.created, x.refusal_code,
+           x.refusal);
+}
 
 inline constexpr caf::atom_value kRefusalCategory = caf::atom("tqs");
 

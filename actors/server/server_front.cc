@@ -2,13 +2,16 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <stdexcept>
 #include <string>
 #include <unordered_map>
 #include <utility>
 #include <vector>
 
+#include "absl/functional/any_invocable.h"
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "actors/remote/connection_watch.h"
 #include "actors/remote/transport_security.h"
@@ -24,6 +27,7 @@
 #include "caf/send.hpp"
 #include "caf/stateful_actor.hpp"
 #include "taskqueue/named_task.h"
+#include "taskqueue/named_task_errors.h"
 #include "taskqueue/queue_client.h"
 #include "taskqueue/stats.h"
 
@@ -115,6 +119,43 @@ caf::message Refusal(const absl::Status& status) {
                                         std::string(status.message())));
 }
 
+// The answer to one request for many parts (tqs_add_n, tqs_wait_n): each
+// part's outcome lands in its slot, from the commit thread or the front's,
+// and whichever lands last makes the answer from all of them.
+template <class T>
+class Gathered {
+ public:
+  using Done = absl::AnyInvocable<void(std::vector<T>&) &&>;
+  Gathered(size_t parts, Done done)
+      : slots_(parts), left_(parts), done_(std::move(done)) {}
+
+  void Set(size_t part, T outcome) {
+    slots_[part] = std::move(outcome);
+    // acq_rel: the last one sees every slot the others wrote.
+    if (left_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+      std::move(done_)(slots_);
+    }
+  }
+
+ private:
+  std::vector<T> slots_;
+  std::atomic<size_t> left_;
+  Done done_;
+};
+
+// Decodes a request's wire-encoded part, or says why it does not.
+template <class T>
+absl::StatusOr<T> FromRequest(const std::string& bytes) {
+  T value{};
+  try {
+    Decode(bytes, value);
+  } catch (const WireFormatError& e) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "taskqueue server: the request does not decode: ", e.what()));
+  }
+  return value;
+}
+
 struct FrontState {
   QueueServer* server = nullptr;
   uint64_t next_key = 0;
@@ -163,6 +204,83 @@ caf::behavior FrontActor(caf::stateful_actor<FrontState>* self,
                          ? caf::make_message(outcome->id, outcome->created)
                          : Refusal(outcome.status()));
             });
+      },
+      [self, me](tqs_add_n_atom, const std::string& encoded) {
+        auto [id, front] =
+            self->state.Hold(self->make_response_promise(), me());
+        absl::StatusOr<std::vector<WireNewTask>> tasks =
+            FromRequest<std::vector<WireNewTask>>(encoded);
+        if (!tasks.ok()) {
+          Answer(front, id, Refusal(tasks.status()));
+          return;
+        }
+        if (tasks->empty()) {
+          Answer(front, id,
+                 caf::make_message(WireString(std::vector<WireAdded>())));
+          return;
+        }
+        auto added = std::make_shared<Gathered<WireAdded>>(
+            tasks->size(),
+            [id = id, front = front](std::vector<WireAdded>& all) {
+              Answer(front, id, caf::make_message(WireString(all)));
+            });
+        for (size_t i = 0; i < tasks->size(); ++i) {
+          WireNewTask& task = (*tasks)[i];
+          self->state.server->Submit(
+              NewTask{.name = std::move(task.name),
+                      .args = std::move(task.args),
+                      .label = std::move(task.label),
+                      .idempotency_key = std::move(task.idempotency_key),
+                      .priority = task.priority,
+                      .max_attempts = task.max_attempts},
+              [added, i](absl::StatusOr<OpOutcome> outcome) {
+                added->Set(i,
+                           outcome.ok()
+                               ? WireAdded{.id = outcome->id,
+                                           .created = outcome->created}
+                               : WireAdded{.refusal_code = static_cast<int32_t>(
+                                               outcome.status().code()),
+                                           .refusal = std::string(
+                                               outcome.status().message())});
+              });
+        }
+      },
+      [self, me](tqs_wait_n_atom, const std::string& encoded) {
+        auto [id, front] =
+            self->state.Hold(self->make_response_promise(), me());
+        absl::StatusOr<std::vector<int64_t>> tasks =
+            FromRequest<std::vector<int64_t>>(encoded);
+        if (!tasks.ok()) {
+          Answer(front, id, Refusal(tasks.status()));
+          return;
+        }
+        if (tasks->empty()) {
+          Answer(front, id,
+                 caf::make_message(WireString(std::vector<int32_t>())));
+          return;
+        }
+        auto ended = std::make_shared<Gathered<absl::StatusOr<int32_t>>>(
+            tasks->size(), [id = id, front = front](
+                               std::vector<absl::StatusOr<int32_t>>& all) {
+              std::vector<int32_t> states;
+              states.reserve(all.size());
+              for (const absl::StatusOr<int32_t>& state : all) {
+                if (!state.ok()) {
+                  Answer(front, id, Refusal(state.status()));
+                  return;
+                }
+                states.push_back(*state);
+              }
+              Answer(front, id, caf::make_message(WireString(states)));
+            });
+        for (size_t i = 0; i < tasks->size(); ++i) {
+          self->state.server->WhenEnded(
+              (*tasks)[i], [ended, i](absl::StatusOr<JournalTask> task) {
+                ended->Set(i, task.ok() ? absl::StatusOr<int32_t>(
+                                              static_cast<int32_t>(task->state))
+                                        : task.status());
+              });
+        }
       },
       [self, me](tqs_wait_atom, int64_t task) {
         auto [id, front] =

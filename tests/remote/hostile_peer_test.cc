@@ -36,9 +36,15 @@ long ResidentKib() {
 }
 
 TEST(HostilePeer, ForgedHeadersAndGarbageCostTheirConnectionOnly) {
-  taskqueue::TaskQueue q(ListeningOptions());
+  // The healthy node must keep its one connection, so neither side may drop
+  // it for silence: under TSan on two busy cores the fixture's 1 s timeout
+  // has passed with both processes alive. Timeouts are tested elsewhere.
+  taskqueue::QueueOptions options = ListeningOptions();
+  options.listen->connection_timeout = std::chrono::seconds(10);
+  taskqueue::TaskQueue q(options);
   NodeProcess healthy(NodeBinary(), q.listening_port(), 2, "healthy",
-                      NodeLog("healthy-plain"));
+                      NodeLog("healthy-plain"), {},
+                      "--connection_timeout_ms=10000");
   ASSERT_TRUE(WaitFor([&] { return ConnectedNodes(q) == 1; })) << healthy.log();
   long resident = ResidentKib();
   std::atomic<bool> stop{false};

@@ -42,15 +42,17 @@ int64_t Square(int64_t x) {
   return x * x;
 }
 std::string Fails(std::string why) { throw std::invalid_argument(why); }
+int64_t Length(std::string bytes) { return static_cast<int64_t>(bytes.size()); }
 
 constexpr NamedTask<&Square> kSquare{"test.square"};
 constexpr NamedTask<&Fails> kFails{"test.fails"};
+constexpr NamedTask<&Length> kLength{"test.length"};
 
 class QueueClientTest : public ::testing::Test {
  protected:
   void SetUp() override {
     auto registry = std::make_shared<TaskRegistry>();
-    registry->Add(kSquare).Add(kFails);
+    registry->Add(kSquare).Add(kFails).Add(kLength);
     absl::StatusOr<std::unique_ptr<internal::QueueServer>> server =
         internal::QueueServer::Start(
             {.registry = registry,
@@ -269,37 +271,138 @@ TEST(QueueClientConnectTest, AHeartbeatNotBelowTheTimeoutIsRefused) {
   }
 }
 
-// A client of another protocol version is told both versions.
-TEST_F(QueueClientTest, AnotherProtocolVersionIsRefused) {
+// Sends `request` to the front at `port` as a client of our own making
+// would, past QueueClient's checks: the reply, or the error as a message.
+caf::message AskFront(uint16_t port, caf::message request) {
   caf::actor_system_config config;
   config.load<caf::io::middleman>();
   internal::UseSleepingScheduler(config);
   caf::actor_system system(config);
   caf::expected<caf::actor> server =
-      system.middleman().remote_actor("127.0.0.1", front_->port());
-  ASSERT_TRUE(server) << system.render(server.error());
+      system.middleman().remote_actor("127.0.0.1", port);
+  if (!server) return caf::make_message(server.error());
   std::promise<caf::message> answered;
-  // The version goes in as a spawn argument: CAF 0.17 dereferences a null
+  // The request goes in as a spawn argument: CAF 0.17 dereferences a null
   // argument tuple for an actor function spawned without any.
   system.spawn(
-      [&](caf::event_based_actor* self, uint32_t version) {
-        self->request(*server, std::chrono::seconds(10),
-                      internal::tqs_hello_atom::value, version)
+      [&](caf::event_based_actor* self, caf::message request) {
+        self->request(*server, std::chrono::seconds(10), std::move(request))
             .then([&](caf::message& reply) { answered.set_value(reply); },
                   [&](caf::error& e) {
                     answered.set_value(caf::make_message(e));
                   });
       },
-      uint32_t{99});
-  caf::message reply = answered.get_future().get();
-  ASSERT_TRUE(reply.match_elements<caf::error>()) << to_string(reply);
+      std::move(request));
+  return answered.get_future().get();
+}
+
+// The server's refusal in `reply`: its code and why, or a test failure.
+std::pair<absl::StatusCode, std::string> RefusalIn(const caf::message& reply) {
+  if (!reply.match_elements<caf::error>()) {
+    ADD_FAILURE() << "not an error: " << to_string(reply);
+    return {absl::StatusCode::kOk, ""};
+  }
   const caf::error& refused = reply.get_as<caf::error>(0);
   EXPECT_EQ(refused.category(), internal::kRefusalCategory);
-  EXPECT_EQ(refused.code(),
-            static_cast<uint8_t>(absl::StatusCode::kFailedPrecondition));
-  ASSERT_TRUE(refused.context().match_elements<std::string>());
-  EXPECT_NE(refused.context().get_as<std::string>(0).find("99"),
-            std::string::npos);
+  if (!refused.context().match_elements<std::string>()) {
+    ADD_FAILURE() << "no reason: " << to_string(reply);
+    return {absl::StatusCode::kOk, ""};
+  }
+  return {static_cast<absl::StatusCode>(refused.code()),
+          refused.context().get_as<std::string>(0)};
+}
+
+// A client of another protocol version is told both versions.
+TEST_F(QueueClientTest, AnotherProtocolVersionIsRefused) {
+  auto [code, why] = RefusalIn(AskFront(
+      front_->port(),
+      caf::make_message(internal::tqs_hello_atom::value, uint32_t{99})));
+  EXPECT_EQ(code, absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(why.find("99"), std::string::npos) << why;
+}
+
+// Batch requests that do not decode are refused, and the front goes on.
+TEST_F(QueueClientTest, ABatchThatDoesNotDecodeIsRefused) {
+  for (caf::message request :
+       {caf::make_message(internal::tqs_add_n_atom::value,
+                          std::string("\xff\xff\xff\xff\xff garbage")),
+        caf::make_message(internal::tqs_wait_n_atom::value,
+                          std::string("\x05"))}) {
+    auto [code, why] = RefusalIn(AskFront(front_->port(), request));
+    EXPECT_EQ(code, absl::StatusCode::kInvalidArgument);
+    EXPECT_NE(why.find("does not decode"), std::string::npos) << why;
+  }
+  QueueClient client(Options());
+  EXPECT_EQ(client.result(kSquare, client.add_task(kSquare, 5)), 25);
+}
+
+TEST_F(QueueClientTest, ABatchIsAddedInOrderAndJoined) {
+  QueueClient client(Options());
+  const int64_t runs_before = square_runs.load();
+  constexpr int kTasks = 500;
+  TaskBatch batch;
+  for (int64_t i = 0; i < kTasks; ++i) batch.add({.label = "b"}, kSquare, i);
+  EXPECT_TRUE(client.add_batch(TaskBatch()).empty());
+  std::vector<uint64_t> ids = client.add_batch(batch);
+  ASSERT_EQ(ids.size(), size_t{kTasks});
+  for (size_t i = 1; i < ids.size(); ++i) ASSERT_LT(ids[i - 1], ids[i]);
+  EXPECT_EQ(client.join().failed, 0u);
+  EXPECT_EQ(square_runs.load() - runs_before, kTasks);
+  for (int64_t i = 0; i < kTasks; ++i) {
+    ASSERT_EQ(client.result(kSquare, ids[i]), i * i);
+  }
+  EXPECT_EQ(client.list({.label = "b", .limit = 1000}).size(), size_t{kTasks});
+}
+
+// 6 tasks of 500 KB go in three requests of about 1 MiB.
+TEST_F(QueueClientTest, ABatchLargerThanARequestIsSplit) {
+  QueueClient client(Options());
+  TaskBatch batch;
+  for (int i = 0; i < 6; ++i) {
+    batch.add(kLength, std::string(500000 + i, static_cast<char>('a' + i)));
+  }
+  std::vector<uint64_t> ids = client.add_batch(batch);
+  ASSERT_EQ(ids.size(), 6u);
+  EXPECT_EQ(client.join().failed, 0u);
+  for (int i = 0; i < 6; ++i) {
+    EXPECT_EQ(client.result(kLength, ids[i]), 500000 + i);
+  }
+}
+
+TEST_F(QueueClientTest, ARefusedTaskInABatchLeavesTheOthersAdded) {
+  QueueClient client(Options());
+  TaskBatch batch;
+  batch.add(kSquare, 1)
+      .add_encoded({}, "no.such.task", internal::Encode(int64_t{1}))
+      .add({.idempotency_key = "same"}, kSquare, 2)
+      .add({.idempotency_key = "same"}, kSquare, 3)  // Another task: refused.
+      .add({.max_attempts = 0}, kSquare, 4)
+      .add({.idempotency_key = "same"}, kSquare, 2);  // The first's id.
+  try {
+    client.add_batch(batch);
+    FAIL() << "no exception";
+  } catch (const BatchRefusedError& e) {
+    EXPECT_NE(std::string(e.what()).find("3 of 6"), std::string::npos)
+        << e.what();
+    EXPECT_NE(std::string(e.what()).find("no.such.task"), std::string::npos)
+        << e.what();
+    ASSERT_EQ(e.ids().size(), 6u);
+    ASSERT_EQ(e.refusals().size(), 6u);
+    for (size_t i : {1, 3, 4}) {
+      EXPECT_EQ(e.ids()[i], 0u) << i;
+      EXPECT_FALSE(e.refusals()[i].empty()) << i;
+    }
+    for (size_t i : {0, 2, 5}) {
+      EXPECT_NE(e.ids()[i], 0u) << i;
+      EXPECT_TRUE(e.refusals()[i].empty()) << e.refusals()[i];
+    }
+    EXPECT_EQ(e.ids()[5], e.ids()[2]);
+    EXPECT_EQ(client.result(kSquare, e.ids()[0]), 1);
+    EXPECT_EQ(client.result(kSquare, e.ids()[2]), 4);
+  }
+  EXPECT_EQ(client.join().failed, 0u);
+  ServerStatus status = client.status();
+  EXPECT_EQ(status.tasks_by_state[static_cast<int>(TaskState::kCompleted)], 2);
 }
 
 // Clients and server authenticate each other with the fleet's CA: a client

@@ -2,7 +2,7 @@
 // server runs them after it is gone, and anyone can wait for them later
 // (taskqueue_ctl list --label=...).
 //
-//   demo_producer --server=127.0.0.1:7070 --tasks=100 --sleep_ms=200 \
+//   demo_producer --server=127.0.0.1:7070 --tasks=100 --sleep_ms=200
 //       --label=run-1
 //
 // Adds --tasks demo.sleep_ms tasks with the label, prints "added N tasks,

@@ -1,11 +1,15 @@
 // server_bench: the queue server next to the queues users would pick
 // instead, all measured in one run of this binary:
 //
-//   BM_ServerAdd/T        durable adds through QueueClient, T producer threads
-//                         sharing one client, the server paused (adds only):
-//                         adds/s and each add's acknowledgement (p50, p99)
-//   BM_ServerEndToEnd/T   T threads add no-op tasks while 2 workers run them;
-//                         the clock stops when join() returns: tasks/s
+//   BM_ServerAdd/threads:T/batch:B
+//                         durable adds through QueueClient, T producer threads
+//                         sharing one client, B tasks per call (add_task when
+//                         1, add_batch otherwise), the server paused (adds
+//                         only): adds/s and each call's acknowledgement (p50,
+//                         p99)
+//   BM_ServerEndToEnd/threads:T/batch:B
+//                         the same while 2 workers run the no-op tasks; the
+//                         clock stops when join() returns: tasks/s
 //   BM_Celery, BM_Rq      Celery 5.2 and RQ 1.13 on redis-server 7, each with
 //                         2 worker processes, as bench/peers/peer_queue.py
 //                         measures them: one producer's enqueue rate with no
@@ -20,10 +24,12 @@
 // process would); the peers' brokers and workers are processes of their own.
 // After the benchmarks, the end-to-end ratios against each peer are printed.
 //
-// --smoke runs 50 tasks per server benchmark and 20 per peer (a quick check
-// that everything starts, runs and stops).
+// Unbatched server benchmarks add 2,000 tasks, batched ones 20,000.
+// --smoke runs 50 (500) tasks per server benchmark and 20 per peer (a quick
+// check that everything starts, runs and stops).
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
@@ -127,22 +133,37 @@ class BenchServer {
   std::unique_ptr<taskqueue::QueueClient> client_;
 };
 
-// `threads` threads add `total` no-op tasks between them; each add's
-// acknowledgement in microseconds goes to `micros`. Returns the first add's
-// error, if one failed (the thread that saw it adds no more).
+// How many tasks each server benchmark adds: unbatched, and in batches
+// (ten times as many: a run of only tens of requests says little).
+int TasksFor(int batch) {
+  return batch == 1 ? server_tasks : 10 * server_tasks;
+}
+
+// `threads` threads add `total` no-op tasks between them, `batch` per call
+// (add_task when 1, add_batch otherwise); each call's acknowledgement in
+// microseconds goes to `micros`. Returns the first call's error, if one
+// failed (the thread that saw it adds no more).
 std::string AddFromThreads(taskqueue::QueueClient& client, int threads,
-                           int total, Samples& micros) {
+                           int batch, int total, Samples& micros) {
   std::vector<std::vector<double>> latencies(threads);
   std::vector<std::string> errors(threads);
   std::vector<std::thread> producers;
   for (int t = 0; t < threads; ++t) {
     producers.emplace_back([&, t] {
       int mine = total / threads + (t < total % threads ? 1 : 0);
-      latencies[t].reserve(mine);
       try {
-        for (int i = 0; i < mine; ++i) {
+        for (int added = 0; added < mine; added += batch) {
+          int now = std::min(batch, mine - added);
+          taskqueue::TaskBatch tasks;
+          for (int i = 0; i < now && batch > 1; ++i) {
+            tasks.add(kNoop, int64_t{added + i});
+          }
           Clock::time_point begin = Clock::now();
-          client.add_task(kNoop, int64_t{i});
+          if (batch == 1) {
+            client.add_task(kNoop, int64_t{added});
+          } else {
+            client.add_batch(tasks);
+          }
           latencies[t].push_back(
               std::chrono::duration<double, std::micro>(Clock::now() - begin)
                   .count());
@@ -166,63 +187,73 @@ double SecondsSince(Clock::time_point begin) {
   return std::chrono::duration<double>(Clock::now() - begin).count();
 }
 
-void BM_ServerAdd(benchmark::State& state) {
+// One server benchmark with args (threads, batch): adds only (`end_to_end`
+// false: the server paused, the queued tasks wait), or adds while the
+// workers run them, the clock stopping when join() returns. Returns
+// tasks/s, or 0 after SkipWithError.
+double RunServer(benchmark::State& state, bool end_to_end, Samples& micros) {
   const int threads = static_cast<int>(state.range(0));
-  BenchServer server("add");
-  if (!server.error().empty())
-    return state.SkipWithError(server.error().c_str());
-  server.client().pause();  // Adds only: the queued tasks wait.
-  Samples micros;
-  double adds = 0;
-  double seconds = 0;
-  for (auto _ : state) {
-    Clock::time_point begin = Clock::now();
-    std::string error =
-        AddFromThreads(server.client(), threads, server_tasks, micros);
-    double elapsed = SecondsSince(begin);
-    if (!error.empty()) return state.SkipWithError(error.c_str());
-    state.SetIterationTime(elapsed);
-    adds += server_tasks;
-    seconds += elapsed;
+  const int batch = static_cast<int>(state.range(1));
+  const int total = TasksFor(batch);
+  BenchServer server(end_to_end ? "e2e" : "add");
+  if (!server.error().empty()) {
+    state.SkipWithError(server.error().c_str());
+    return 0;
   }
-  state.counters["adds_per_s"] = adds / seconds;
-  state.counters["add_p50_us"] = micros.Percentile(50);
-  state.counters["add_p99_us"] = micros.Percentile(99);
-}
-BENCHMARK(BM_ServerAdd)
-    ->Arg(1)
-    ->Arg(16)
-    ->Iterations(1)
-    ->UseManualTime()
-    ->Unit(benchmark::kMillisecond);
-
-void BM_ServerEndToEnd(benchmark::State& state) {
-  const int threads = static_cast<int>(state.range(0));
-  BenchServer server("e2e");
-  if (!server.error().empty())
-    return state.SkipWithError(server.error().c_str());
-  Samples micros;
+  if (!end_to_end) server.client().pause();
   double tasks = 0;
   double seconds = 0;
   for (auto _ : state) {
     Clock::time_point begin = Clock::now();
     std::string error =
-        AddFromThreads(server.client(), threads, server_tasks, micros);
-    if (!error.empty()) return state.SkipWithError(error.c_str());
-    taskqueue::JoinResult joined = server.client().join();
+        AddFromThreads(server.client(), threads, batch, total, micros);
+    if (error.empty() && end_to_end && server.client().join().failed != 0) {
+      error = "a no-op task failed";
+    }
     double elapsed = SecondsSince(begin);
-    if (joined.failed != 0) return state.SkipWithError("a no-op task failed");
+    if (!error.empty()) {
+      state.SkipWithError(error.c_str());
+      return 0;
+    }
     state.SetIterationTime(elapsed);
-    tasks += server_tasks;
+    tasks += total;
     seconds += elapsed;
   }
-  state.counters["e2e_tasks_per_s"] = tasks / seconds;
-  EndToEndRates()["BM_ServerEndToEnd/" + std::to_string(threads)] =
-      tasks / seconds;
+  return tasks / seconds;
+}
+
+void BM_ServerAdd(benchmark::State& state) {
+  Samples micros;
+  double rate = RunServer(state, /*end_to_end=*/false, micros);
+  if (rate == 0) return;
+  state.counters["adds_per_s"] = rate;
+  state.counters["add_p50_us"] = micros.Percentile(50);
+  state.counters["add_p99_us"] = micros.Percentile(99);
+}
+BENCHMARK(BM_ServerAdd)
+    ->ArgNames({"threads", "batch"})
+    ->Args({1, 1})
+    ->Args({16, 1})
+    ->Args({1, 100})
+    ->Args({4, 100})
+    ->Iterations(1)
+    ->UseManualTime()
+    ->Unit(benchmark::kMillisecond);
+
+void BM_ServerEndToEnd(benchmark::State& state) {
+  Samples micros;
+  double rate = RunServer(state, /*end_to_end=*/true, micros);
+  if (rate == 0) return;
+  state.counters["e2e_tasks_per_s"] = rate;
+  EndToEndRates()["BM_ServerEndToEnd/" + std::to_string(state.range(0)) + "/" +
+                  std::to_string(state.range(1))] = rate;
 }
 BENCHMARK(BM_ServerEndToEnd)
-    ->Arg(1)
-    ->Arg(16)
+    ->ArgNames({"threads", "batch"})
+    ->Args({1, 1})
+    ->Args({16, 1})
+    ->Args({1, 100})
+    ->Args({4, 100})
     ->Iterations(1)
     ->UseManualTime()
     ->Unit(benchmark::kMillisecond);

@@ -8,8 +8,11 @@ set -euo pipefail
 bench="$1"
 out="${TEST_TMPDIR:-$(mktemp -d)}/server.json"
 "$bench" --smoke --benchmark_out="$out" --benchmark_out_format=json
-for name in BM_ServerAdd/1 BM_ServerAdd/16 BM_ServerEndToEnd/1 \
-  BM_ServerEndToEnd/16 BM_Celery BM_Rq; do
+for name in BM_ServerAdd/threads:1/batch:1 BM_ServerAdd/threads:16/batch:1 \
+  BM_ServerAdd/threads:1/batch:100 BM_ServerAdd/threads:4/batch:100 \
+  BM_ServerEndToEnd/threads:1/batch:1 BM_ServerEndToEnd/threads:16/batch:1 \
+  BM_ServerEndToEnd/threads:1/batch:100 BM_ServerEndToEnd/threads:4/batch:100 \
+  BM_Celery BM_Rq; do
   if ! grep -q "\"name\": \"$name" "$out"; then
     echo "server_bench_smoke_test: no $name result" >&2
     exit 1

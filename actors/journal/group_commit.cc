@@ -35,9 +35,10 @@ GroupCommit::Counts GroupCommit::counts() const {
 }
 
 void GroupCommit::Run() {
+  std::vector<Pending> taken;
   std::vector<Pending> group;
+  std::vector<Reader> reads;
   std::vector<JournalOp> ops;
-  Reader read;
   for (;;) {
     {
       absl::MutexLock lock(&mu_);
@@ -47,43 +48,54 @@ void GroupCommit::Run() {
           },
           this));
       if (pending_.empty()) return;  // Stopping, and everything committed.
-      if (pending_.front().read) {
-        read = std::move(pending_.front().read);
-        pending_.erase(pending_.begin());
+      // Up to max_group operations and the reads among them, which run once
+      // the group committed: a read between two operations does not split
+      // their group (waits for ended tasks come as often as tasks end).
+      size_t take = 0;
+      size_t operations = 0;
+      while (take < pending_.size() &&
+             (pending_[take].read ||
+              operations < static_cast<size_t>(options_.max_group))) {
+        if (!pending_[take].read) ++operations;
+        ++take;
+      }
+      if (take == pending_.size()) {
+        taken.swap(pending_);
       } else {
-        // A group ends before the first read: the read sees it committed.
-        size_t take = 1;
-        while (take < pending_.size() &&
-               take < static_cast<size_t>(options_.max_group) &&
-               !pending_[take].read) {
-          ++take;
-        }
-        group.assign(std::make_move_iterator(pending_.begin()),
+        taken.assign(std::make_move_iterator(pending_.begin()),
                      std::make_move_iterator(pending_.begin() + take));
         pending_.erase(pending_.begin(), pending_.begin() + take);
       }
     }
-    if (read) {
-      std::move(read)(journal_);
-      read = nullptr;
-      continue;
+    for (Pending& p : taken) {
+      if (p.read) {
+        reads.push_back(std::move(p.read));
+      } else {
+        group.push_back(std::move(p));
+      }
     }
-    ops.clear();
-    for (Pending& p : group) ops.push_back(std::move(p.op));
-    absl::StatusOr<std::vector<absl::StatusOr<OpOutcome>>> outcomes =
-        journal_.Commit(ops, absl::Now());
-    for (size_t i = 0; i < group.size(); ++i) {
-      std::move(group[i].done)(outcomes.ok() ? std::move((*outcomes)[i])
-                                             : outcomes.status());
-    }
-    bool idle;
-    {
+    taken.clear();
+    if (!group.empty()) {
+      ops.clear();
+      for (Pending& p : group) ops.push_back(std::move(p.op));
+      absl::StatusOr<std::vector<absl::StatusOr<OpOutcome>>> outcomes =
+          journal_.Commit(ops, absl::Now());
+      for (size_t i = 0; i < group.size(); ++i) {
+        std::move(group[i].done)(outcomes.ok() ? std::move((*outcomes)[i])
+                                               : outcomes.status());
+      }
       absl::MutexLock lock(&mu_);
       ++counts_.groups;
       counts_.operations += static_cast<int64_t>(group.size());
-      idle = pending_.empty();
     }
     group.clear();
+    for (Reader& read : reads) std::move(read)(journal_);
+    reads.clear();
+    bool idle;
+    {
+      absl::MutexLock lock(&mu_);
+      idle = pending_.empty();
+    }
     if (journal_.log_pages() > 0 &&
         (idle || journal_.log_pages() >= options_.checkpoint_pages)) {
       journal_.Checkpoint().IgnoreError();  // The log only grows meanwhile.

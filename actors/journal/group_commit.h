@@ -18,9 +18,9 @@
 // group waits for them. Operations commit in the order they were submitted.
 // The Journal must outlive this and is used only by its thread meanwhile. A
 // checkpoint that fails is retried at the next one; the commits go on.
-// Reads (Read) run on the commit thread too, in their place among the
-// operations. Destruction commits and reads everything submitted before it,
-// then stops.
+// Reads (Read) run on the commit thread too, after every operation
+// submitted before them committed and its callback ran. Destruction commits and
+// reads everything submitted before it, then stops.
 #ifndef TASKQUEUE_ACTORS_JOURNAL_GROUP_COMMIT_H_
 #define TASKQUEUE_ACTORS_JOURNAL_GROUP_COMMIT_H_
 
@@ -59,10 +59,11 @@ class GroupCommit {
   void Submit(JournalOp op, Done done);
 
   // Runs `read` on the commit thread, between groups, once every operation
-  // submitted before it has committed: it sees their effects. The journal
-  // is read only there (Journal is not thread-safe), so a read that queries
-  // it waits for the commit in flight, and operations submitted after it
-  // wait for the read.
+  // submitted before it has committed and its callback ran: it sees their
+  // effects, and may see those of operations submitted after it, which can
+  // share their group (so reads as frequent as operations do not cost a
+  // flush each). The journal is read only there (Journal is not
+  // thread-safe), so a read that queries it waits for the commit in flight.
   using Reader = absl::AnyInvocable<void(Journal&) &&>;
   void Read(Reader read);
 

@@ -16,7 +16,6 @@
 // 1 = synchronous=FULL (fsync per commit), 0 = NORMAL (Durability::
 // kProcessCrash). Files go under $TEST_TMPDIR or /tmp. --smoke runs 50 adds
 // per iteration instead of 2,000.
-#include <sqlite3.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -31,10 +30,10 @@
 #include "absl/synchronization/mutex.h"
 #include "actors/journal/group_commit.h"
 #include "actors/journal/journal.h"
+#include "bench/durable_add_limits.h"
 #include "bench/samples.h"
 #include "bench/take_flag.h"
 #include "benchmark/benchmark.h"
-#include "taskqueue/taskqueue.h"
 
 namespace taskqueue_bench {
 namespace {
@@ -82,50 +81,12 @@ std::unique_ptr<Journal> OpenJournal(benchmark::State& state) {
   return *std::move(journal);
 }
 
-void Exec(sqlite3* db, const char* sql, benchmark::State& state) {
-  if (sqlite3_exec(db, sql, nullptr, nullptr, nullptr) != SQLITE_OK) {
-    state.SkipWithError(sqlite3_errmsg(db));
-  }
-}
-
 // Raw SQLite into a table shaped like the journal's, range(0) rows per
 // transaction.
 void BM_SqliteCommit(benchmark::State& state) {
-  const int per_commit = static_cast<int>(state.range(0));
-  sqlite3* db = nullptr;
-  sqlite3_open(FreshPath("raw").c_str(), &db);
-  Exec(db, "PRAGMA journal_mode = WAL;", state);
-  Exec(db,
-       state.range(1) == 1 ? "PRAGMA synchronous = FULL;"
-                           : "PRAGMA synchronous = NORMAL;",
-       state);
-  Exec(db,
-       "CREATE TABLE tasks (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT, "
-       "args BLOB, label TEXT, idempotency_key TEXT UNIQUE, state INTEGER, "
-       "accepted_at INTEGER);",
-       state);
-  sqlite3_stmt* insert = nullptr;
-  sqlite3_prepare_v2(db,
-                     "INSERT INTO tasks (name, args, label, state, "
-                     "accepted_at) VALUES ('bench.noop', ?1, '', 0, ?2)",
-                     -1, &insert, nullptr);
-  const std::string args(16, 'a');
-  int64_t rows = 0;
-  for (auto _ : state) {
-    for (int done = 0; done < adds_per_iteration; done += per_commit) {
-      Exec(db, "BEGIN;", state);
-      for (int i = 0; i < per_commit; ++i) {
-        sqlite3_bind_blob(insert, 1, args.data(), 16, SQLITE_STATIC);
-        sqlite3_bind_int64(insert, 2, ++rows);
-        sqlite3_step(insert);
-        sqlite3_reset(insert);
-      }
-      Exec(db, "COMMIT;", state);
-    }
-  }
-  sqlite3_finalize(insert);
-  sqlite3_close(db);
-  state.SetItemsProcessed(state.iterations() * adds_per_iteration);
+  MeasureSqliteInserts(state, FreshPath("raw"),
+                       static_cast<int>(state.range(0)), state.range(1) == 1,
+                       adds_per_iteration);
 }
 
 void BM_SqliteSingleRowCommit(benchmark::State& state) {
@@ -210,12 +171,7 @@ void BM_JournalGroupCommit(benchmark::State& state) {
 }
 
 void BM_InMemoryQueueAdd(benchmark::State& state) {
-  taskqueue::TaskQueue queue(2);
-  for (auto _ : state) {
-    for (int i = 0; i < adds_per_iteration; ++i) queue.add_task([] {});
-    queue.join();
-  }
-  state.SetItemsProcessed(state.iterations() * adds_per_iteration);
+  MeasureInMemoryAdds(state, adds_per_iteration);
 }
 
 BENCHMARK(BM_SqliteSingleRowCommit)

@@ -10,6 +10,10 @@
 //   BM_ServerEndToEnd/threads:T/batch:B
 //                         the same while 2 workers run the no-op tasks; the
 //                         clock stops when join() returns: tasks/s
+//   BM_SqliteInsert/rows_per_commit:R, BM_InMemoryQueueAdd
+//                         the limits: raw SQLite with the journal's
+//                         durability, R rows per transaction (items/s), and
+//                         the in-memory queue's no-op adds (items/s)
 //   BM_Celery, BM_Rq      Celery 5.2 and RQ 1.13 on redis-server 7, each with
 //                         2 worker processes, as bench/peers/peer_queue.py
 //                         measures them: one producer's enqueue rate with no
@@ -48,6 +52,7 @@
 #include "absl/status/statusor.h"
 #include "actors/server/queue_server.h"
 #include "actors/server/server_front.h"
+#include "bench/durable_add_limits.h"
 #include "bench/samples.h"
 #include "bench/take_flag.h"
 #include "benchmark/benchmark.h"
@@ -256,6 +261,31 @@ BENCHMARK(BM_ServerEndToEnd)
     ->Args({4, 100})
     ->Iterations(1)
     ->UseManualTime()
+    ->Unit(benchmark::kMillisecond);
+
+// The limits, in the same run: raw SQLite inserts with the journal's
+// durability (synchronous=FULL), one row per transaction (a journal that
+// flushes per task) and 100 (group commit's ceiling on this disk), and the
+// in-memory queue's no-op adds.
+void BM_SqliteInsert(benchmark::State& state) {
+  MeasureSqliteInserts(state, (FreshDir("sqlite") / "raw").string(),
+                       static_cast<int>(state.range(0)), /*full=*/true,
+                       TasksFor(static_cast<int>(state.range(0))));
+}
+BENCHMARK(BM_SqliteInsert)
+    ->ArgNames({"rows_per_commit"})
+    ->Arg(1)
+    ->Arg(100)
+    ->Iterations(1)
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
+
+void BM_InMemoryQueueAdd(benchmark::State& state) {
+  MeasureInMemoryAdds(state, TasksFor(100));
+}
+BENCHMARK(BM_InMemoryQueueAdd)
+    ->Iterations(1)
+    ->UseRealTime()
     ->Unit(benchmark::kMillisecond);
 
 // Where peer_queue.py is: in this binary's runfiles (bazel run, bazel test,

@@ -12,7 +12,8 @@ for name in BM_ServerAdd/threads:1/batch:1 BM_ServerAdd/threads:16/batch:1 \
   BM_ServerAdd/threads:1/batch:100 BM_ServerAdd/threads:4/batch:100 \
   BM_ServerEndToEnd/threads:1/batch:1 BM_ServerEndToEnd/threads:16/batch:1 \
   BM_ServerEndToEnd/threads:1/batch:100 BM_ServerEndToEnd/threads:4/batch:100 \
-  BM_Celery BM_Rq; do
+  BM_SqliteInsert/rows_per_commit:1 BM_SqliteInsert/rows_per_commit:100 \
+  BM_InMemoryQueueAdd BM_Celery BM_Rq; do
   if ! grep -q "\"name\": \"$name" "$out"; then
     echo "server_bench_smoke_test: no $name result" >&2
     exit 1

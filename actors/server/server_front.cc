@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <unordered_map>
@@ -126,8 +127,11 @@ template <class T>
 class Gathered {
  public:
   using Done = absl::AnyInvocable<void(std::vector<T>&) &&>;
+  // With no parts, done at once.
   Gathered(size_t parts, Done done)
-      : slots_(parts), left_(parts), done_(std::move(done)) {}
+      : slots_(parts), left_(parts), done_(std::move(done)) {
+    if (parts == 0) std::move(done_)(slots_);
+  }
 
   void Set(size_t part, T outcome) {
     slots_[part] = std::move(outcome);
@@ -142,19 +146,6 @@ class Gathered {
   std::atomic<size_t> left_;
   Done done_;
 };
-
-// Decodes a request's wire-encoded part, or says why it does not.
-template <class T>
-absl::StatusOr<T> FromRequest(const std::string& bytes) {
-  T value{};
-  try {
-    Decode(bytes, value);
-  } catch (const WireFormatError& e) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "taskqueue server: the request does not decode: ", e.what()));
-  }
-  return value;
-}
 
 struct FrontState {
   QueueServer* server = nullptr;
@@ -172,6 +163,23 @@ struct FrontState {
 
 void Answer(const caf::actor& front, uint64_t key, caf::message reply) {
   caf::anon_send(front, FrontReplyPtr(new FrontReply{key, std::move(reply)}));
+}
+
+// The parts of a batch request (a wire-encoded std::vector<T>), or nullopt
+// when they do not decode: then the request was refused.
+template <class T>
+std::optional<std::vector<T>> PartsOf(const std::string& encoded,
+                                      const caf::actor& front, uint64_t key) {
+  std::vector<T> parts;
+  try {
+    Decode(encoded, parts);
+  } catch (const WireFormatError& e) {
+    Answer(front, key,
+           Refusal(absl::InvalidArgumentError(absl::StrCat(
+               "taskqueue server: the request does not decode: ", e.what()))));
+    return std::nullopt;
+  }
+  return parts;
 }
 
 caf::behavior FrontActor(caf::stateful_actor<FrontState>* self,
@@ -208,17 +216,9 @@ caf::behavior FrontActor(caf::stateful_actor<FrontState>* self,
       [self, me](tqs_add_n_atom, const std::string& encoded) {
         auto [id, front] =
             self->state.Hold(self->make_response_promise(), me());
-        absl::StatusOr<std::vector<WireNewTask>> tasks =
-            FromRequest<std::vector<WireNewTask>>(encoded);
-        if (!tasks.ok()) {
-          Answer(front, id, Refusal(tasks.status()));
-          return;
-        }
-        if (tasks->empty()) {
-          Answer(front, id,
-                 caf::make_message(WireString(std::vector<WireAdded>())));
-          return;
-        }
+        std::optional<std::vector<WireNewTask>> tasks =
+            PartsOf<WireNewTask>(encoded, front, id);
+        if (!tasks) return;
         auto added = std::make_shared<Gathered<WireAdded>>(
             tasks->size(),
             [id = id, front = front](std::vector<WireAdded>& all) {
@@ -248,17 +248,9 @@ caf::behavior FrontActor(caf::stateful_actor<FrontState>* self,
       [self, me](tqs_wait_n_atom, const std::string& encoded) {
         auto [id, front] =
             self->state.Hold(self->make_response_promise(), me());
-        absl::StatusOr<std::vector<int64_t>> tasks =
-            FromRequest<std::vector<int64_t>>(encoded);
-        if (!tasks.ok()) {
-          Answer(front, id, Refusal(tasks.status()));
-          return;
-        }
-        if (tasks->empty()) {
-          Answer(front, id,
-                 caf::make_message(WireString(std::vector<int32_t>())));
-          return;
-        }
+        std::optional<std::vector<int64_t>> tasks =
+            PartsOf<int64_t>(encoded, front, id);
+        if (!tasks) return;
         auto ended = std::make_shared<Gathered<absl::StatusOr<int32_t>>>(
             tasks->size(), [id = id, front = front](
                                std::vector<absl::StatusOr<int32_t>>& all) {

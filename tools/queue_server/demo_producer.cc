@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <exception>
 #include <string>
+#include <vector>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
@@ -46,16 +47,15 @@ int main(int argc, char** argv) {
   try {
     options.tls = taskqueue_tools::TlsFromFlags();
     taskqueue::QueueClient client(options);
-    uint64_t first = 0;
-    uint64_t last = 0;
+    taskqueue::TaskBatch batch;
     for (int i = 0; i < tasks; ++i) {
-      last = client.add_task({.label = absl::GetFlag(FLAGS_label)},
-                             taskqueue_demo::kSleepMs, int64_t{sleep_ms});
-      if (i == 0) first = last;
+      batch.add({.label = absl::GetFlag(FLAGS_label)}, taskqueue_demo::kSleepMs,
+                int64_t{sleep_ms});
     }
+    std::vector<uint64_t> ids = client.add_batch(batch);
     std::printf("added %d tasks, ids %llu..%llu\n", tasks,
-                static_cast<unsigned long long>(first),
-                static_cast<unsigned long long>(last));
+                static_cast<unsigned long long>(ids.front()),
+                static_cast<unsigned long long>(ids.back()));
   } catch (const std::exception& e) {
     std::fprintf(stderr, "demo_producer: %s\n", e.what());
     return 1;

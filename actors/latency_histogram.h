@@ -28,22 +28,44 @@ class LatencyHistogram {
   void Record(std::chrono::nanoseconds d) {
     uint64_t ns = d.count() > 0 ? static_cast<uint64_t>(d.count()) : 0;
     Bump(buckets_[BucketOf(ns)]);
+    sum_.store(sum_.load(std::memory_order_relaxed) + ns,
+               std::memory_order_relaxed);
     if (ns > max_.load(std::memory_order_relaxed)) {
       max_.store(ns, std::memory_order_relaxed);
     }
   }
 
-  // Adds this histogram's counts to `counts` and its maximum to `max`.
-  void MergeInto(Counts& counts, uint64_t& max) const {
+  // Several histograms' counts added up.
+  struct Merged {
+    Counts counts{};
+    uint64_t max = 0;
+    uint64_t sum = 0;  // Nanoseconds.
+  };
+  void MergeInto(Merged& merged) const {
     for (size_t i = 0; i < kBuckets; ++i) {
-      counts[i] += buckets_[i].load(std::memory_order_relaxed);
+      merged.counts[i] += buckets_[i].load(std::memory_order_relaxed);
     }
-    max = std::max(max, max_.load(std::memory_order_relaxed));
+    merged.max = std::max(merged.max, max_.load(std::memory_order_relaxed));
+    merged.sum += sum_.load(std::memory_order_relaxed);
   }
 
-  static Percentiles Summarize(const Counts& counts, uint64_t max) {
+  static Percentiles Summarize(const Merged& merged) {
+    const Counts& counts = merged.counts;
+    const uint64_t max = merged.max;
     Percentiles p;
     for (uint64_t c : counts) p.count += c;
+    p.sum = std::chrono::nanoseconds(merged.sum);
+    // A value counts below a bound when its bucket's upper bound does: at
+    // most 12.5% of a bound's values are missed, never one above it.
+    for (size_t b = 0, i = 0; b < Percentiles::kBounds.size(); ++b) {
+      uint64_t below = b == 0 ? 0 : p.cumulative[b - 1];
+      for (; i < kBuckets && static_cast<int64_t>(UpperBound(i)) <=
+                                 Percentiles::kBounds[b].count();
+           ++i) {
+        below += counts[i];
+      }
+      p.cumulative[b] = below;
+    }
     if (p.count == 0) return p;
     auto at = [&](double q) {
       uint64_t rank = static_cast<uint64_t>(q * static_cast<double>(p.count));
@@ -85,6 +107,7 @@ class LatencyHistogram {
 
   std::array<std::atomic<uint64_t>, kBuckets> buckets_{};
   std::atomic<uint64_t> max_{0};
+  std::atomic<uint64_t> sum_{0};
 };
 
 }  // namespace taskqueue::internal

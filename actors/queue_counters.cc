@@ -155,14 +155,13 @@ Stats QueueCounters::Snapshot(const TaskInbox& inbox, bool paused) const {
     }
   }
   if (record_timings_) {
-    LatencyHistogram::Counts wait{}, run{};
-    uint64_t wait_max = 0, run_max = 0;
+    LatencyHistogram::Merged wait, run;
     for (int i = 0; i < num_endpoints_; ++i) {
-      workers_[i].queue_wait->MergeInto(wait, wait_max);
-      workers_[i].run_time->MergeInto(run, run_max);
+      workers_[i].queue_wait->MergeInto(wait);
+      workers_[i].run_time->MergeInto(run);
     }
-    stats.queue_wait = LatencyHistogram::Summarize(wait, wait_max);
-    stats.run_time = LatencyHistogram::Summarize(run, run_max);
+    stats.queue_wait = LatencyHistogram::Summarize(wait);
+    stats.run_time = LatencyHistogram::Summarize(run);
   }
   return stats;
 }

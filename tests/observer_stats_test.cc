@@ -346,6 +346,19 @@ TEST_P(ObserverStats, RecordTimingsHasOneSamplePerTask) {
   EXPECT_GE(stats.queue_wait.p50, wait);
   EXPECT_GE(stats.run_time.p50, run);
   EXPECT_GE(stats.run_time.max, wait);  // The holding tasks ran that long.
+  // The histogram: every task ran at least `run`, so none counts at or
+  // below 500 us, and its sum is at least the runs' total.
+  EXPECT_GE(stats.run_time.sum, run * static_cast<int>(tasks));
+  EXPECT_LE(stats.run_time.sum, stats.run_time.max * static_cast<int>(tasks));
+  for (size_t b = 0; b < Percentiles::kBounds.size(); ++b) {
+    if (b > 0) {
+      EXPECT_LE(stats.run_time.cumulative[b - 1], stats.run_time.cumulative[b]);
+    }
+    EXPECT_LE(stats.run_time.cumulative[b], tasks);
+    if (Percentiles::kBounds[b] <= std::chrono::microseconds(500)) {
+      EXPECT_EQ(stats.run_time.cumulative[b], 0u) << b;
+    }
+  }
 }
 
 TEST(ObserverStatsTest, RecordTimingsCountsEveryAttempt) {
@@ -380,6 +393,8 @@ TEST_P(ObserverStats, NoTimingsWithoutRecordTimings) {
     EXPECT_EQ(p.p90.count(), 0);
     EXPECT_EQ(p.p99.count(), 0);
     EXPECT_EQ(p.max.count(), 0);
+    EXPECT_EQ(p.sum.count(), 0);
+    EXPECT_EQ(p.cumulative.back(), 0u);
   }
 }
 

@@ -25,7 +25,7 @@ packages=(
   libgtest-dev            # @googletest
   libgmock-dev            # @googletest//:gmock
   libbenchmark-dev        # @google_benchmark
-  libboost-dev            # @boost//:asio (benchmark baseline)
+  libboost-dev            # @boost: Beast (the HTTP pages), Asio (a bench baseline)
   libtbb-dev              # @onetbb (benchmark baseline)
   libconcurrentqueue-dev  # @concurrentqueue (benchmark baseline)
   libsqlite3-dev          # @sqlite3, the durable journal

@@ -12,20 +12,7 @@ load("@bazel_tools//tools/build_defs/repo:utils.bzl", "maybe")
 load(":system_library.bzl", "system_cc", "system_library")
 
 def taskqueue_bench_deps():
-    """Defines @boost, @onetbb and @concurrentqueue, each unless already defined."""
-
-    # Boost.Asio is header-only (Boost.System is header-only since 1.69).
-    maybe(
-        system_library,
-        name = "boost",
-        debian_packages = ["libboost-dev"],
-        targets = {
-            ":asio": system_cc(
-                headers = ["boost/asio.hpp", "boost/asio/thread_pool.hpp"],
-                linkopts = ["-pthread"],
-            ),
-        },
-    )
+    """Defines @onetbb and @concurrentqueue, each unless already defined."""
 
     # oneTBB: #include <tbb/task_group.h> or <oneapi/tbb/...>.
     maybe(

@@ -190,6 +190,24 @@ def taskqueue_deps():
         targets = _CAF_TARGETS,
     )
 
+    # Boost 1.74, header-only: Beast for the server's HTTP pages
+    # (actors/http), Asio for a benchmark baseline.
+    maybe(
+        system_library,
+        name = "boost",
+        debian_packages = ["libboost-dev"],
+        targets = {
+            ":asio": system_cc(
+                headers = ["boost/asio.hpp", "boost/asio/thread_pool.hpp"],
+                linkopts = ["-pthread"],
+            ),
+            ":beast": system_cc(
+                headers = ["boost/beast.hpp"],
+                linkopts = ["-pthread"],
+            ),
+        },
+    )
+
     # SQLite 3.40, the journal's database (actors/journal).
     maybe(
         system_library,

@@ -67,6 +67,8 @@ QueueServer::QueueServer(ServerOptions options,
   commits_ = std::make_unique<GroupCommit>(*journal_, options_.commits);
   QueueOptions queue;
   queue.num_workers = options_.num_workers;
+  // The latency histograms of /metrics; a clock read per attempt.
+  queue.record_timings = true;
   queue.listen = options_.nodes;
   if (queue.listen.has_value() && queue.listen->registry == nullptr) {
     queue.listen->registry = options_.registry;

@@ -92,6 +92,8 @@ class QueueServer {
   void Join() { queue_->join(); }
   void Stop();
 
+  // The journal's transactions and operations so far (GroupCommit).
+  GroupCommit::Counts commit_counts() const { return commits_->counts(); }
   // Tasks the journal handed back at Start.
   int64_t recovered() const { return recovered_; }
   // The queue itself: stats, the worker nodes' port.

@@ -17,6 +17,7 @@
 #include "actors/remote/connection_watch.h"
 #include "actors/remote/transport_security.h"
 #include "actors/server/client_protocol.h"
+#include "actors/server/task_views.h"
 #include "actors/sleeping_scheduler.h"
 #include "caf/actor_cast.hpp"
 #include "caf/allowed_unsafe_message_type.hpp"
@@ -56,63 +57,6 @@ template <class T>
 std::string WireString(const T& value) {
   std::vector<char> bytes = Encode(value);
   return std::string(bytes.begin(), bytes.end());
-}
-
-int64_t UnixMillis(absl::Time t) {
-  return t == absl::InfinitePast() ? 0 : absl::ToUnixMillis(t);
-}
-
-TaskInfo ToInfo(JournalTask task) {
-  TaskInfo info{
-      .id = static_cast<uint64_t>(task.id),
-      .name = std::move(task.task.name),
-      .state = task.state,
-      .label = std::move(task.task.label),
-      .idempotency_key = std::move(task.task.idempotency_key),
-      .priority = task.task.priority,
-      .attempts = task.attempts,
-      .attempt_budget = task.attempt_budget,
-      .accepted_ms = UnixMillis(task.accepted),
-      .ended_ms = UnixMillis(task.ended),
-      .arguments =
-          std::vector<char>(task.task.args.begin(), task.task.args.end()),
-      .result = std::vector<char>(task.result.begin(), task.result.end()),
-      .error_type = std::move(task.error_type),
-      .error_message = std::move(task.error_message),
-  };
-  for (JournalAttempt& a : task.history) {
-    info.history.push_back(AttemptInfo{
-        .number = a.number,
-        .worker = std::move(a.worker),
-        .started_ms = UnixMillis(a.started),
-        .ended_ms = UnixMillis(a.ended),
-        .outcome = std::move(a.outcome),
-        .error_type = std::move(a.error_type),
-        .error_message = std::move(a.error_message),
-    });
-  }
-  return info;
-}
-
-ServerStatus StatusOf(QueueServer& server,
-                      const std::array<int64_t, 8>& counts) {
-  Stats stats = server.queue().stats();
-  ServerStatus status{
-      .tasks_by_state = std::vector<int64_t>(counts.begin(), counts.end()),
-      .workers = server.queue().num_workers(),
-      .paused = server.paused(),
-      .completed = stats.completed,
-      .uptime_ms = absl::ToInt64Milliseconds(server.uptime()),
-  };
-  for (const auto& [name, node] : stats.nodes) {
-    status.nodes.push_back(NodeInfo{.name = name,
-                                    .slots = node.slots,
-                                    .connected = node.connected,
-                                    .started = node.started,
-                                    .completed = node.completed,
-                                    .failed = node.failed});
-  }
-  return status;
 }
 
 caf::message Refusal(const absl::Status& status) {
@@ -299,9 +243,9 @@ caf::behavior FrontActor(caf::stateful_actor<FrontState>* self,
           absl::StatusOr<std::array<int64_t, 8>> counts =
               journal.CountByState();
           Answer(front, id,
-                 counts.ok()
-                     ? caf::make_message(WireString(StatusOf(*server, *counts)))
-                     : Refusal(counts.status()));
+                 counts.ok() ? caf::make_message(
+                                   WireString(ServerStatusOf(*server, *counts)))
+                             : Refusal(counts.status()));
         });
       },
       [self, me](tqs_list_atom, int32_t state, std::string& label,
@@ -320,7 +264,7 @@ caf::behavior FrontActor(caf::stateful_actor<FrontState>* self,
           }
           std::vector<TaskInfo> infos;
           for (JournalTask& task : *tasks) {
-            infos.push_back(ToInfo(std::move(task)));
+            infos.push_back(TaskInfoOf(std::move(task)));
           }
           Answer(front, id, caf::make_message(WireString(infos)));
         });
@@ -338,7 +282,8 @@ caf::behavior FrontActor(caf::stateful_actor<FrontState>* self,
                    Refusal(absl::NotFoundError(
                        absl::StrCat("taskqueue server: no task ", task))));
           } else {
-            Answer(front, id, caf::make_message(WireString(ToInfo(**found))));
+            Answer(front, id,
+                   caf::make_message(WireString(TaskInfoOf(**found))));
           }
         });
       },

@@ -3,12 +3,6 @@
 // connection only.
 #include "actors/http/http_server.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <atomic>
 #include <chrono>
 #include <memory>
@@ -17,50 +11,16 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "tests/http/http_exchange.h"
 #include "tests/remote/raw_connection.h"
 
 namespace taskqueue::internal {
 namespace {
 
 using std::chrono::milliseconds;
+using taskqueue_test::Exchange;
+using taskqueue_test::Get;
 using taskqueue_test::RawConnection;
-
-// Sends `request` to 127.0.0.1:`port` and reads until the server closes
-// the connection or 5 s pass: all it answered.
-std::string Exchange(uint16_t port, const std::string& request) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(port);
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
-    close(fd);
-    throw std::runtime_error("cannot connect");
-  }
-  for (size_t sent = 0; sent < request.size();) {
-    ssize_t n =
-        send(fd, request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
-    if (n <= 0) break;  // The server closed: read what it said.
-    sent += static_cast<size_t>(n);
-  }
-  std::string answer;
-  auto until = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-  char buffer[4096];
-  while (std::chrono::steady_clock::now() < until) {
-    pollfd p{fd, POLLIN, 0};
-    if (poll(&p, 1, 100) <= 0) continue;
-    ssize_t n = recv(fd, buffer, sizeof buffer, 0);
-    if (n <= 0) break;
-    answer.append(buffer, static_cast<size_t>(n));
-  }
-  close(fd);
-  return answer;
-}
-
-std::string Get(const std::string& target, bool keep_alive = false) {
-  return "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" +
-         (keep_alive ? "" : "Connection: close\r\n") + "\r\n";
-}
 
 int Occurrences(const std::string& text, const std::string& what) {
   int n = 0;

@@ -22,7 +22,7 @@ fail() {
   exit 1
 }
 
-"$server_bin" --port=0 --node_port=0 --workers=0 --port_file="$dir/ports" \
+"$server_bin" --port=0 --node_port=0 --http_port=0 --workers=0 --port_file="$dir/ports" \
   --journal="$dir/journal" 2> "$dir/server.log" &
 pids+=($!)
 for _ in $(seq 100); do [[ -s "$dir/ports" ]] && break; sleep 0.1; done

@@ -21,7 +21,10 @@ ServerProcess::ServerProcess(const std::filesystem::path& dir, int generation,
   const char* binary = std::getenv("TEST_SERVER");
   std::filesystem::path ports = dir / ("ports." + std::to_string(generation));
   std::vector<std::string> argv = {binary != nullptr ? binary : "test_server",
-                                   "--port=0", "--workers=2",
+                                   "--port=0",
+                                   "--http_port=0",
+                                   "--http_token=" + std::string(kTestToken),
+                                   "--workers=2",
                                    "--journal=" + (dir / "journal").string(),
                                    "--port_file=" + ports.string()};
   argv.insert(argv.end(), flags.begin(), flags.end());  // The last one wins.
@@ -40,7 +43,9 @@ ServerProcess::ServerProcess(const std::filesystem::path& dir, int generation,
   std::ifstream in(ports);
   std::string which;
   for (uint16_t port = 0; in >> which >> port;) {
-    (which == "nodes" ? node_port_ : port_) = port;
+    if (which == "clients") port_ = port;
+    if (which == "nodes") node_port_ = port;
+    if (which == "http") http_port_ = port;
   }
 }
 

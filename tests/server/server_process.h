@@ -36,6 +36,9 @@ class ServerProcess {
   uint16_t port() const { return port_; }
   // The worker nodes' port (with --node_port), else 0.
   uint16_t node_port() const { return node_port_; }
+  // Its HTTP pages' port (unless --http_port=-1); writes need kTestToken.
+  uint16_t http_port() const { return http_port_; }
+  static constexpr const char* kTestToken = "test-token";
   void Kill();
   // SIGTERM; its exit status.
   std::optional<int> Stop();
@@ -44,6 +47,7 @@ class ServerProcess {
   std::optional<taskqueue_tools::ChildProcess> process_;
   uint16_t port_ = 0;
   uint16_t node_port_ = 0;
+  uint16_t http_port_ = 0;
 };
 
 // Runs of each argument of test.record, from the record file in `dir`.

@@ -24,7 +24,8 @@ struct Refusal {
 
 Refusal Start(const std::filesystem::path& dir,
               std::vector<std::string> flags) {
-  std::vector<std::string> argv = {std::getenv("TEST_SERVER"), "--port=0"};
+  std::vector<std::string> argv = {std::getenv("TEST_SERVER"), "--port=0",
+                                   "--http_port=0"};
   argv.insert(argv.end(), flags.begin(), flags.end());
   std::string log = dir / "refused.log";
   taskqueue_tools::ChildProcess server({.argv = argv, .stderr_path = log});

@@ -10,13 +10,16 @@
 #include <fstream>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/time/time.h"
+#include "actors/http/http_server.h"
 #include "actors/server/queue_server.h"
 #include "actors/server/server_front.h"
+#include "actors/server/server_pages.h"
 #include "taskqueue/task_registry.h"
 #include "tools/stop_signals/stop_signals.h"
 #include "tools/tls_flags/tls_flags.h"
@@ -24,7 +27,8 @@
 ABSL_FLAG(std::string, address, "127.0.0.1", "address to serve clients on");
 ABSL_FLAG(int, port, 7070, "port to serve clients on; 0: any free one");
 ABSL_FLAG(std::string, port_file, "",
-          "write the ports bound here (\"clients P\", \"nodes P\")");
+          "write the ports bound here (\"clients P\", \"nodes P\", "
+          "\"http P\")");
 ABSL_FLAG(std::string, journal, "taskqueue.journal", "the journal's file");
 ABSL_FLAG(std::string, durability, "full",
           "full: an acknowledged task survives power loss; process_crash: "
@@ -38,10 +42,33 @@ ABSL_FLAG(std::string, node_address, "127.0.0.1",
 ABSL_FLAG(int, node_port, -1,
           "port to accept worker nodes on; 0: any free one; -1: no nodes");
 ABSL_FLAG(bool, allow_insecure_remote, false, "serve off loopback without TLS");
+ABSL_FLAG(std::string, http_address, "127.0.0.1",
+          "address of the HTTP pages (/metrics, /api); off loopback needs "
+          "--allow_insecure_remote (they are plain HTTP)");
+ABSL_FLAG(int, http_port, 7080,
+          "port of the HTTP pages; 0: any free one; -1: none");
+ABSL_FLAG(std::string, http_token, "",
+          "the token the HTTP pages' writes (retry, pause, purge) need; "
+          "empty: a random one, printed at start");
 
 namespace {
 
 using taskqueue::internal::FrontOptions;
+
+// 128 random bits in hex, for the HTTP pages' writes.
+std::string RandomToken() {
+  std::ifstream random("/dev/urandom", std::ios::binary);
+  unsigned char bytes[16] = {};
+  random.read(reinterpret_cast<char*>(bytes), sizeof bytes);
+  if (!random) throw std::runtime_error("cannot read /dev/urandom");
+  std::string token;
+  for (unsigned char b : bytes) {
+    const char* digits = "0123456789abcdef";
+    token += digits[b >> 4];
+    token += digits[b & 15];
+  }
+  return token;
+}
 using taskqueue::internal::ServerOptions;
 
 // The options the flags say, or nullopt after saying what is wrong.
@@ -76,7 +103,9 @@ std::optional<std::pair<ServerOptions, FrontOptions>> FromFlags() {
   }
   int port = absl::GetFlag(FLAGS_port);
   int node_port = absl::GetFlag(FLAGS_node_port);
-  if (port < 0 || port > 65535 || node_port < -1 || node_port > 65535) {
+  int http_port = absl::GetFlag(FLAGS_http_port);
+  if (port < 0 || port > 65535 || node_port < -1 || node_port > 65535 ||
+      http_port < -1 || http_port > 65535) {
     std::fprintf(stderr, "queue server: a port is in [0, 65535]\n");
     return std::nullopt;
   }
@@ -131,6 +160,34 @@ int main(int argc, char** argv) {
   if (server->queue().listening_port() != 0) {
     ports += "nodes " + std::to_string(server->queue().listening_port()) + "\n";
   }
+  std::unique_ptr<taskqueue::internal::ServerPages> pages;
+  std::unique_ptr<taskqueue::internal::HttpServer> http;
+  if (int http_port = absl::GetFlag(FLAGS_http_port); http_port >= 0) {
+    std::string token = absl::GetFlag(FLAGS_http_token);
+    if (token.empty()) token = RandomToken();
+    pages = std::make_unique<taskqueue::internal::ServerPages>(
+        *server, taskqueue::internal::PagesOptions{.token = token});
+    absl::StatusOr<std::unique_ptr<taskqueue::internal::HttpServer>> started =
+        taskqueue::internal::HttpServer::Start(
+            {.address = absl::GetFlag(FLAGS_http_address),
+             .port = static_cast<uint16_t>(http_port),
+             .allow_remote = absl::GetFlag(FLAGS_allow_insecure_remote)},
+            [page = pages.get()](const taskqueue::internal::HttpRequest& r) {
+              return page->Handle(r);
+            });
+    if (!started.ok()) {
+      std::fprintf(stderr, "queue server: %s\n",
+                   std::string(started.status().message()).c_str());
+      return 1;
+    }
+    http = *std::move(started);
+    ports += "http " + std::to_string(http->port()) + "\n";
+    std::fprintf(stderr,
+                 "queue server: pages on http://%s:%u/ (metrics: /metrics), "
+                 "write token %s\n",
+                 absl::GetFlag(FLAGS_http_address).c_str(), http->port(),
+                 token.c_str());
+  }
   std::fprintf(stderr,
                "queue server: clients on %s:%u, journal %s, %lld tasks "
                "recovered\n",
@@ -147,6 +204,8 @@ int main(int argc, char** argv) {
   int signal = 0;
   sigwait(&signals, &signal);
   std::fprintf(stderr, "queue server: stopping (signal %d)\n", signal);
+  http.reset();  // First: its pages read the server.
+  pages.reset();
   front.reset();  // Stops the server too.
   server.reset();
   std::fprintf(stderr, "queue server: stopped\n");

@@ -16,11 +16,15 @@
 //
 //   $ plot_server --port=7070 --journal=/var/lib/plots/journal --workers=8
 //
-// With no flags it serves clients on 127.0.0.1:7070 with four workers and
-// a journal taskqueue.journal in the working directory. Flags: --address,
-// --port (0: any free port), --port_file (where to write the ports bound:
-// "clients P" and, with worker nodes, "nodes P", one per line, for scripts
-// and tests), --journal, --durability=full|process_crash (journal_options.h),
+// With no flags it serves clients on 127.0.0.1:7070 with four workers, a
+// journal taskqueue.journal in the working directory, and its HTTP pages
+// (Prometheus /metrics and the JSON API, server_pages.h) on
+// 127.0.0.1:7080. Flags: --address, --port (0: any free port), --port_file
+// (where to write the ports bound: "clients P" and, with worker nodes,
+// "nodes P", with HTTP pages "http P", one per line, for scripts and
+// tests), --http_address, --http_port (-1: no pages), --http_token (what
+// the pages' writes need; unset: a random one, printed), --journal,
+// --durability=full|process_crash (journal_options.h),
 // --workers, --retention (how long ended tasks are kept, default 7 days),
 // --node_address and --node_port (accept worker nodes; unset: none),
 // --tls_certificate, --tls_key, --tls_ca (mutual TLS for clients and nodes),

@@ -29,6 +29,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/time.h"
+#include "actors/server/task_json.h"
 #include "taskqueue/queue_client.h"
 #include "tools/host_port/host_port.h"
 #include "tools/tls_flags/tls_flags.h"
@@ -55,37 +56,6 @@ class UsageError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };
-
-std::string Json(std::string_view text) {
-  std::string out = "\"";
-  for (unsigned char c : text) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      default:
-        if (c < 0x20) {
-          out += absl::StrFormat("\\u%04x", c);
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
-  return out + "\"";
-}
-
-std::string Hex(const std::vector<char>& bytes) {
-  std::string out;
-  for (char c : bytes)
-    absl::StrAppendFormat(&out, "%02x", static_cast<uint8_t>(c));
-  return out;
-}
 
 std::string Time(int64_t unix_ms) {
   if (unix_ms == 0) return "-";
@@ -123,29 +93,7 @@ void Status(taskqueue::QueueClient& client, bool json) {
   taskqueue::ServerStatus s = client.status();
   double per_second = s.uptime_ms > 0 ? s.completed * 1000.0 / s.uptime_ms : 0;
   if (json) {
-    std::string out = "{\"tasks\":{";
-    for (int i = 0;
-         i < kStates && i < static_cast<int>(s.tasks_by_state.size()); ++i) {
-      absl::StrAppend(&out, i > 0 ? "," : "",
-                      Json(taskqueue::TaskStateName(static_cast<TaskState>(i))),
-                      ":", s.tasks_by_state[i]);
-    }
-    absl::StrAppend(&out, "},\"workers\":", s.workers,
-                    ",\"paused\":", s.paused ? "true" : "false",
-                    ",\"completed_since_start\":", s.completed,
-                    ",\"uptime_ms\":", s.uptime_ms,
-                    ",\"completed_per_second\":",
-                    absl::StrFormat("%.3f", per_second), ",\"nodes\":[");
-    for (size_t i = 0; i < s.nodes.size(); ++i) {
-      const taskqueue::NodeInfo& n = s.nodes[i];
-      absl::StrAppend(&out, i > 0 ? "," : "", "{\"name\":", Json(n.name),
-                      ",\"slots\":", n.slots,
-                      ",\"connected\":", n.connected ? "true" : "false",
-                      ",\"started\":", n.started,
-                      ",\"completed\":", n.completed, ",\"failed\":", n.failed,
-                      "}");
-    }
-    std::printf("%s]}\n", out.c_str());
+    std::printf("%s\n", taskqueue::internal::StatusJson(s).c_str());
     return;
   }
   std::printf("%-10s %12s\n", "STATE", "TASKS");
@@ -171,31 +119,6 @@ void Status(taskqueue::QueueClient& client, bool json) {
   }
 }
 
-std::string TaskJson(const TaskInfo& t) {
-  std::string out = absl::StrCat(
-      "{\"id\":", t.id, ",\"name\":", Json(t.name),
-      ",\"state\":", Json(taskqueue::TaskStateName(t.state)),
-      ",\"label\":", Json(t.label),
-      ",\"idempotency_key\":", Json(t.idempotency_key),
-      ",\"priority\":", t.priority, ",\"attempts\":", t.attempts,
-      ",\"attempt_budget\":", t.attempt_budget,
-      ",\"accepted_ms\":", t.accepted_ms, ",\"ended_ms\":", t.ended_ms,
-      ",\"arguments_hex\":", Json(Hex(t.arguments)),
-      ",\"result_hex\":", Json(Hex(t.result)),
-      ",\"error_type\":", Json(t.error_type),
-      ",\"error_message\":", Json(t.error_message), ",\"history\":[");
-  for (size_t i = 0; i < t.history.size(); ++i) {
-    const taskqueue::AttemptInfo& a = t.history[i];
-    absl::StrAppend(
-        &out, i > 0 ? "," : "", "{\"number\":", a.number,
-        ",\"worker\":", Json(a.worker), ",\"started_ms\":", a.started_ms,
-        ",\"ended_ms\":", a.ended_ms, ",\"outcome\":", Json(a.outcome),
-        ",\"error_type\":", Json(a.error_type),
-        ",\"error_message\":", Json(a.error_message), "}");
-  }
-  return out + "]}";
-}
-
 void List(taskqueue::QueueClient& client, bool json) {
   taskqueue::TaskFilter filter{.after_id = absl::GetFlag(FLAGS_after),
                                .limit = absl::GetFlag(FLAGS_limit)};
@@ -209,11 +132,7 @@ void List(taskqueue::QueueClient& client, bool json) {
   }
   std::vector<TaskInfo> tasks = client.list(filter);
   if (json) {
-    std::string out = "[";
-    for (size_t i = 0; i < tasks.size(); ++i) {
-      absl::StrAppend(&out, i > 0 ? "," : "", TaskJson(tasks[i]));
-    }
-    std::printf("%s]\n", out.c_str());
+    std::printf("%s\n", taskqueue::internal::TaskListJson(tasks).c_str());
     return;
   }
   std::printf("%-10s %-24s %-10s %8s %-23s %s\n", "ID", "NAME", "STATE",
@@ -237,7 +156,7 @@ void List(taskqueue::QueueClient& client, bool json) {
 void Show(taskqueue::QueueClient& client, uint64_t id, bool json) {
   TaskInfo t = client.show(id);
   if (json) {
-    std::printf("%s\n", TaskJson(t).c_str());
+    std::printf("%s\n", taskqueue::internal::TaskJson(t).c_str());
     return;
   }
   std::printf("task %" PRIu64 ": %s, %s\n", t.id, t.name.c_str(),
@@ -249,10 +168,10 @@ void Show(taskqueue::QueueClient& client, uint64_t id, bool json) {
   std::printf("  accepted         %s\n", Time(t.accepted_ms).c_str());
   std::printf("  ended            %s\n", Time(t.ended_ms).c_str());
   std::printf("  arguments        %zu bytes: %s\n", t.arguments.size(),
-              Hex(t.arguments).c_str());
+              taskqueue::internal::Hex(t.arguments).c_str());
   if (t.state == TaskState::kCompleted) {
     std::printf("  result           %zu bytes: %s\n", t.result.size(),
-                Hex(t.result).c_str());
+                taskqueue::internal::Hex(t.result).c_str());
   }
   if (!t.error_type.empty()) {
     std::printf("  error            %s: %s\n", t.error_type.c_str(),

@@ -1,0 +1,411 @@
+#include "actors/server/server_pages.h"
+
+#include <array>
+#include <cstdint>
+#include <future>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <utility>
+#include <vector>
+
+#include "absl/functional/any_invocable.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "actors/metrics/prometheus_text.h"
+#include "actors/server/task_json.h"
+#include "actors/server/task_views.h"
+#include "taskqueue/stats.h"
+#include "taskqueue/task_state.h"
+
+namespace taskqueue::internal {
+namespace {
+
+constexpr int kStates = 8;
+constexpr int kDefaultPage = 50;
+constexpr int kMaxPage = 1000;
+
+HttpResponse JsonResponse(int status, std::string body) {
+  return {.status = status,
+          .content_type = "application/json",
+          .body = std::move(body) + "\n"};
+}
+
+HttpResponse Error(int status, const std::string& why) {
+  return JsonResponse(status, "{\"error\":" + JsonString(why) + "}");
+}
+
+// An absl::Status as the HTTP status that says the same.
+HttpResponse ErrorOf(const absl::Status& status) {
+  switch (status.code()) {
+    case absl::StatusCode::kNotFound:
+      return Error(404, std::string(status.message()));
+    case absl::StatusCode::kFailedPrecondition:
+      return Error(409, std::string(status.message()));
+    case absl::StatusCode::kInvalidArgument:
+      return Error(400, std::string(status.message()));
+    case absl::StatusCode::kUnavailable:
+      return Error(503, std::string(status.message()));
+    default:
+      return Error(500, std::string(status.message()));
+  }
+}
+
+HttpResponse Unanswered() {
+  return Error(503, "the journal did not answer in time (busy, or stopping)");
+}
+
+// Runs `read` on the journal's thread and waits for its value up to
+// `timeout`; nullopt if it did not come (the read still runs later).
+template <class T>
+std::optional<T> ReadJournal(QueueServer& server,
+                             std::chrono::milliseconds timeout,
+                             absl::AnyInvocable<T(Journal&)> read) {
+  auto answer = std::make_shared<std::promise<T>>();
+  std::future<T> answered = answer->get_future();
+  server.Read([answer, read = std::move(read)](Journal& journal) mutable {
+    answer->set_value(read(journal));
+  });
+  if (answered.wait_for(timeout) != std::future_status::ready) {
+    return std::nullopt;
+  }
+  return answered.get();
+}
+
+// A query parameter as a number in [min, max]; `fallback` when absent.
+absl::StatusOr<int64_t> NumberParam(const HttpRequest& request,
+                                    const std::string& name, int64_t fallback,
+                                    int64_t min, int64_t max) {
+  auto it = request.query.find(name);
+  if (it == request.query.end()) return fallback;
+  int64_t value = 0;
+  if (!absl::SimpleAtoi(it->second, &value) || value < min || value > max) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(name, " must be a number in [", min, ", ", max,
+                     "], not \"", it->second, "\""));
+  }
+  return value;
+}
+
+std::optional<TaskState> StateNamed(const std::string& name) {
+  for (int i = 0; i < kStates; ++i) {
+    if (TaskStateName(static_cast<TaskState>(i)) == name) {
+      return static_cast<TaskState>(i);
+    }
+  }
+  return std::nullopt;
+}
+
+// Equal without saying where they differ, by how long it took.
+bool SameToken(const std::string& a, const std::string& b) {
+  if (a.size() != b.size()) return false;
+  unsigned char differ = 0;
+  for (size_t i = 0; i < a.size(); ++i) differ |= a[i] ^ b[i];
+  return differ == 0;
+}
+
+double Seconds(std::chrono::nanoseconds d) {
+  return std::chrono::duration<double>(d).count();
+}
+
+void AddHistogram(PrometheusText& out, const std::string& name,
+                  const std::string& help, const Percentiles& p) {
+  out.Family(name, "histogram", help);
+  std::vector<double> bounds;
+  for (std::chrono::nanoseconds bound : Percentiles::kBounds) {
+    bounds.push_back(Seconds(bound));
+  }
+  out.Histogram(name, {}, bounds,
+                std::vector<uint64_t>(p.cumulative.begin(), p.cumulative.end()),
+                p.count, Seconds(p.sum));
+}
+
+void AddCounter(PrometheusText& out, const std::string& name,
+                const std::string& help, double value) {
+  out.Family(name, "counter", help);
+  out.Sample(name, {}, value);
+}
+
+void AddGauge(PrometheusText& out, const std::string& name,
+              const std::string& help, double value) {
+  out.Family(name, "gauge", help);
+  out.Sample(name, {}, value);
+}
+
+}  // namespace
+
+ServerPages::ServerPages(QueueServer& server, PagesOptions options)
+    : server_(server), options_(std::move(options)) {
+  if (options_.token.empty()) {
+    throw std::invalid_argument(
+        "taskqueue server: the HTTP pages need a token for writes");
+  }
+}
+
+HttpResponse ServerPages::Handle(const HttpRequest& request) {
+  const std::string& path = request.path;
+  const bool get = request.method == "GET";
+  const bool post = request.method == "POST";
+  auto only = [&](bool allowed, auto answer) {
+    return allowed ? answer()
+                   : Error(405, request.method + " is not allowed on " + path);
+  };
+  if (path == "/metrics") return only(get, [&] { return Metrics(); });
+  if (path == "/api/status") return only(get, [&] { return Status(); });
+  if (path == "/api/tasks") return only(get, [&] { return Tasks(request); });
+  if (path == "/api/pause" || path == "/api/resume" || path == "/api/purge") {
+    return only(post, [&] { return Write(request, path.substr(5), 0); });
+  }
+  const std::string tasks = "/api/tasks/";
+  if (path.rfind(tasks, 0) == 0) {
+    std::string rest = path.substr(tasks.size());
+    std::string action;
+    if (size_t slash = rest.find('/'); slash != std::string::npos) {
+      action = rest.substr(slash + 1);
+      rest.resize(slash);
+    }
+    int64_t id = 0;
+    if (!absl::SimpleAtoi(rest, &id) || id <= 0) {
+      return Error(400, "a task id is a positive number, not \"" + rest + "\"");
+    }
+    if (action.empty()) return only(get, [&] { return Task(id); });
+    if (action == "retry") {
+      return only(post, [&] { return Write(request, action, id); });
+    }
+  }
+  return Error(404, "no page " + path);
+}
+
+HttpResponse ServerPages::Metrics() {
+  Stats stats = server_.queue().stats();
+  std::optional<absl::StatusOr<std::array<int64_t, 8>>> counts =
+      ReadJournal<absl::StatusOr<std::array<int64_t, 8>>>(
+          server_, options_.read_timeout,
+          [](Journal& journal) { return journal.CountByState(); });
+  if (!counts) return Unanswered();
+  if (!counts->ok()) return ErrorOf(counts->status());
+  PrometheusText out;
+  out.Family("taskqueue_journal_tasks", "gauge",
+             "Tasks in the journal, by state.");
+  for (int i = 0; i < kStates; ++i) {
+    out.Sample(
+        "taskqueue_journal_tasks",
+        {{"state", std::string(TaskStateName(static_cast<TaskState>(i)))}},
+        static_cast<double>((**counts)[i]));
+  }
+  AddCounter(out, "taskqueue_tasks_submitted_total",
+             "Tasks handed to the queue since the server started (recovered "
+             "ones included).",
+             stats.submitted);
+  AddCounter(out, "taskqueue_tasks_completed_total",
+             "Tasks that returned normally since the server started.",
+             stats.completed);
+  AddCounter(out, "taskqueue_tasks_failed_total",
+             "Tasks whose last attempt threw since the server started.",
+             stats.failed);
+  out.Family("taskqueue_tasks_not_run_total", "counter",
+             "Tasks that ended without running, by reason.");
+  for (const auto& [reason, n] : std::vector<std::pair<std::string, uint64_t>>{
+           {"cancelled", stats.cancelled},
+           {"dropped", stats.dropped},
+           {"coalesced", stats.coalesced},
+           {"expired", stats.expired}}) {
+    out.Sample("taskqueue_tasks_not_run_total", {{"reason", reason}},
+               static_cast<double>(n));
+  }
+  AddCounter(out, "taskqueue_attempts_retried_total",
+             "Attempts that threw and were scheduled again.", stats.retried);
+  AddCounter(out, "taskqueue_worker_restarts_total",
+             "Worker actors that died and were replaced.", stats.restarts);
+  AddGauge(out, "taskqueue_tasks_queued",
+           "Tasks waiting for a worker, a delay or a retry.", stats.queued);
+  AddGauge(out, "taskqueue_tasks_running", "Tasks in an attempt now.",
+           stats.running);
+  AddGauge(out, "taskqueue_paused", "1 while the queue gives out no tasks.",
+           stats.paused ? 1 : 0);
+  AddGauge(out, "taskqueue_workers", "Local worker actors.",
+           server_.queue().num_workers());
+  AddGauge(out, "taskqueue_uptime_seconds", "Since the server started.",
+           absl::ToDoubleSeconds(server_.uptime()));
+  GroupCommit::Counts commits = server_.commit_counts();
+  AddCounter(out, "taskqueue_journal_commits_total",
+             "Journal transactions (each one flush with synchronous=FULL).",
+             static_cast<double>(commits.groups));
+  AddCounter(out, "taskqueue_journal_operations_total",
+             "Journal operations committed in them.",
+             static_cast<double>(commits.operations));
+  AddHistogram(out, "taskqueue_queue_wait_seconds",
+               "From a task's add to the start of each attempt.",
+               stats.queue_wait);
+  AddHistogram(out, "taskqueue_run_seconds", "Each attempt's run time.",
+               stats.run_time);
+  const std::vector<std::pair<std::string, std::string>> node_families = {
+      {"taskqueue_node_connected", "1 while the worker node is connected."},
+      {"taskqueue_node_slots", "Tasks the node runs at once."},
+      {"taskqueue_node_attempts_started_total", "Attempts started on it."},
+      {"taskqueue_node_attempts_completed_total", "Attempts it completed."},
+      {"taskqueue_node_attempts_failed_total", "Attempts that threw on it."}};
+  for (size_t f = 0; f < node_families.size(); ++f) {
+    const auto& [name, help] = node_families[f];
+    out.Family(name, f < 2 ? "gauge" : "counter", help);
+    for (const auto& [node, s] : stats.nodes) {
+      const double values[] = {
+          s.connected ? 1.0 : 0.0, static_cast<double>(s.slots),
+          static_cast<double>(s.started), static_cast<double>(s.completed),
+          static_cast<double>(s.failed)};
+      out.Sample(name, {{"node", node}}, values[f]);
+    }
+  }
+  const std::vector<std::pair<std::string, std::string>> name_families = {
+      {"taskqueue_named_submitted_total", "Tasks added, by task name."},
+      {"taskqueue_named_completed_total", "Tasks completed, by task name."},
+      {"taskqueue_named_failed_total", "Tasks failed, by task name."}};
+  for (size_t f = 0; f < name_families.size(); ++f) {
+    const auto& [name, help] = name_families[f];
+    out.Family(name, "counter", help);
+    for (const auto& [task, s] : stats.by_name) {
+      const double values[] = {static_cast<double>(s.submitted),
+                               static_cast<double>(s.completed),
+                               static_cast<double>(s.failed)};
+      out.Sample(name, {{"task", task}}, values[f]);
+    }
+  }
+  return {.content_type = PrometheusText::kContentType, .body = out.text()};
+}
+
+HttpResponse ServerPages::Status() {
+  QueueServer& server = server_;
+  std::optional<absl::StatusOr<ServerStatus>> status =
+      ReadJournal<absl::StatusOr<ServerStatus>>(
+          server_, options_.read_timeout,
+          [&server](Journal& journal) -> absl::StatusOr<ServerStatus> {
+            absl::StatusOr<std::array<int64_t, 8>> counts =
+                journal.CountByState();
+            if (!counts.ok()) return counts.status();
+            return ServerStatusOf(server, *counts);
+          });
+  if (!status) return Unanswered();
+  if (!status->ok()) return ErrorOf(status->status());
+  return JsonResponse(200, StatusJson(**status));
+}
+
+HttpResponse ServerPages::Tasks(const HttpRequest& request) {
+  TaskQuery query;
+  absl::StatusOr<int64_t> after =
+      NumberParam(request, "after", 0, 0, INT64_MAX);
+  absl::StatusOr<int64_t> limit =
+      NumberParam(request, "limit", kDefaultPage, 1, kMaxPage);
+  if (!after.ok()) return ErrorOf(after.status());
+  if (!limit.ok()) return ErrorOf(limit.status());
+  query.after_id = *after;
+  query.limit = static_cast<int>(*limit);
+  if (auto it = request.query.find("state");
+      it != request.query.end() && !it->second.empty()) {
+    query.state = StateNamed(it->second);
+    if (!query.state) return Error(400, "no task state \"" + it->second + "\"");
+  }
+  if (auto it = request.query.find("label");
+      it != request.query.end() && !it->second.empty()) {
+    query.label = it->second;
+  }
+  std::optional<absl::StatusOr<std::vector<TaskInfo>>> tasks =
+      ReadJournal<absl::StatusOr<std::vector<TaskInfo>>>(
+          server_, options_.read_timeout,
+          [query](Journal& journal) -> absl::StatusOr<std::vector<TaskInfo>> {
+            absl::StatusOr<std::vector<JournalTask>> found =
+                journal.List(query);
+            if (!found.ok()) return found.status();
+            std::vector<TaskInfo> infos;
+            for (JournalTask& task : *found) {
+              infos.push_back(TaskInfoOf(std::move(task)));
+            }
+            return infos;
+          });
+  if (!tasks) return Unanswered();
+  if (!tasks->ok()) return ErrorOf(tasks->status());
+  return JsonResponse(200, TaskListJson(**tasks));
+}
+
+HttpResponse ServerPages::Task(int64_t id) {
+  std::optional<absl::StatusOr<TaskInfo>> task =
+      ReadJournal<absl::StatusOr<TaskInfo>>(
+          server_, options_.read_timeout,
+          [id](Journal& journal) -> absl::StatusOr<TaskInfo> {
+            absl::StatusOr<std::optional<JournalTask>> found = journal.Find(id);
+            if (!found.ok()) return found.status();
+            if (!found->has_value()) {
+              return absl::NotFoundError(absl::StrCat("no task ", id));
+            }
+            return TaskInfoOf(**std::move(found));
+          });
+  if (!task) return Unanswered();
+  if (!task->ok()) return ErrorOf(task->status());
+  return JsonResponse(200, TaskJson(**task));
+}
+
+bool ServerPages::Authorized(const HttpRequest& request,
+                             HttpResponse* refusal) const {
+  std::string given;
+  if (auto it = request.headers.find("x-taskqueue-token");
+      it != request.headers.end()) {
+    given = it->second;
+  } else if (auto auth = request.headers.find("authorization");
+             auth != request.headers.end() &&
+             auth->second.rfind("Bearer ", 0) == 0) {
+    given = auth->second.substr(7);
+  }
+  if (given.empty()) {
+    *refusal = Error(401,
+                     "writes need the server's token (Authorization: Bearer "
+                     "TOKEN), printed when it started");
+    return false;
+  }
+  if (!SameToken(given, options_.token)) {
+    *refusal = Error(403, "not the server's token");
+    return false;
+  }
+  return true;
+}
+
+HttpResponse ServerPages::Write(const HttpRequest& request,
+                                const std::string& action, int64_t id) {
+  HttpResponse refusal;
+  if (!Authorized(request, &refusal)) return refusal;
+  if (action == "pause" || action == "resume") {
+    action == "pause" ? server_.Pause() : server_.Resume();
+    return JsonResponse(
+        200,
+        absl::StrCat("{\"paused\":", server_.paused() ? "true" : "false", "}"));
+  }
+  if (action == "purge") {
+    absl::StatusOr<int64_t> age =
+        NumberParam(request, "older_than_ms", -1, 0, INT64_MAX);
+    if (!age.ok()) return ErrorOf(age.status());
+    if (*age < 0) return Error(400, "purge needs older_than_ms");
+    const absl::Time before = absl::Now() - absl::Milliseconds(*age);
+    std::optional<absl::StatusOr<int64_t>> purged =
+        ReadJournal<absl::StatusOr<int64_t>>(
+            server_, options_.read_timeout,
+            [before](Journal& journal) { return journal.Compact(before); });
+    if (!purged) return Unanswered();
+    if (!purged->ok()) return ErrorOf(purged->status());
+    return JsonResponse(200, absl::StrCat("{\"purged\":", **purged, "}"));
+  }
+  // retry
+  auto answer = std::make_shared<std::promise<absl::Status>>();
+  std::future<absl::Status> retried = answer->get_future();
+  server_.Retry(id, [answer](absl::Status status) {
+    answer->set_value(std::move(status));
+  });
+  if (retried.wait_for(options_.read_timeout) != std::future_status::ready) {
+    return Unanswered();
+  }
+  absl::Status status = retried.get();
+  if (!status.ok()) return ErrorOf(status);
+  return JsonResponse(200, absl::StrCat("{\"retried\":", id, "}"));
+}
+
+}  // namespace taskqueue::internal

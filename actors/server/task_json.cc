@@ -1,0 +1,108 @@
+#include "actors/server/task_json.h"
+
+#include <cstdint>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "taskqueue/task_state.h"
+
+namespace taskqueue::internal {
+namespace {
+
+constexpr int kStates = 8;
+
+const char* Bool(bool value) { return value ? "true" : "false"; }
+
+}  // namespace
+
+std::string Hex(const std::vector<char>& bytes) {
+  std::string out;
+  for (char c : bytes) {
+    absl::StrAppendFormat(&out, "%02x", static_cast<uint8_t>(c));
+  }
+  return out;
+}
+
+std::string JsonString(std::string_view text) {
+  std::string out = "\"";
+  for (unsigned char c : text) {
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      default:
+        if (c < 0x20) {
+          out += absl::StrFormat("\\u%04x", c);
+        } else {
+          out += static_cast<char>(c);
+        }
+    }
+  }
+  return out + "\"";
+}
+
+std::string StatusJson(const ServerStatus& s) {
+  double per_second = s.uptime_ms > 0 ? s.completed * 1000.0 / s.uptime_ms : 0;
+  std::string out = "{\"tasks\":{";
+  for (int i = 0; i < kStates && i < static_cast<int>(s.tasks_by_state.size());
+       ++i) {
+    absl::StrAppend(&out, i > 0 ? "," : "",
+                    JsonString(TaskStateName(static_cast<TaskState>(i))), ":",
+                    s.tasks_by_state[i]);
+  }
+  absl::StrAppend(&out, "},\"workers\":", s.workers,
+                  ",\"paused\":", Bool(s.paused),
+                  ",\"completed_since_start\":", s.completed,
+                  ",\"uptime_ms\":", s.uptime_ms, ",\"completed_per_second\":",
+                  absl::StrFormat("%.3f", per_second), ",\"nodes\":[");
+  for (size_t i = 0; i < s.nodes.size(); ++i) {
+    const NodeInfo& n = s.nodes[i];
+    absl::StrAppend(&out, i > 0 ? "," : "", "{\"name\":", JsonString(n.name),
+                    ",\"slots\":", n.slots,
+                    ",\"connected\":", Bool(n.connected),
+                    ",\"started\":", n.started, ",\"completed\":", n.completed,
+                    ",\"failed\":", n.failed, "}");
+  }
+  return out + "]}";
+}
+
+std::string TaskJson(const TaskInfo& t) {
+  std::string out = absl::StrCat(
+      "{\"id\":", t.id, ",\"name\":", JsonString(t.name),
+      ",\"state\":", JsonString(TaskStateName(t.state)),
+      ",\"label\":", JsonString(t.label),
+      ",\"idempotency_key\":", JsonString(t.idempotency_key),
+      ",\"priority\":", t.priority, ",\"attempts\":", t.attempts,
+      ",\"attempt_budget\":", t.attempt_budget,
+      ",\"accepted_ms\":", t.accepted_ms, ",\"ended_ms\":", t.ended_ms,
+      ",\"arguments_hex\":", JsonString(Hex(t.arguments)),
+      ",\"result_hex\":", JsonString(Hex(t.result)),
+      ",\"error_type\":", JsonString(t.error_type),
+      ",\"error_message\":", JsonString(t.error_message), ",\"history\":[");
+  for (size_t i = 0; i < t.history.size(); ++i) {
+    const AttemptInfo& a = t.history[i];
+    absl::StrAppend(
+        &out, i > 0 ? "," : "", "{\"number\":", a.number,
+        ",\"worker\":", JsonString(a.worker), ",\"started_ms\":", a.started_ms,
+        ",\"ended_ms\":", a.ended_ms, ",\"outcome\":", JsonString(a.outcome),
+        ",\"error_type\":", JsonString(a.error_type),
+        ",\"error_message\":", JsonString(a.error_message), "}");
+  }
+  return out + "]}";
+}
+
+std::string TaskListJson(const std::vector<TaskInfo>& tasks) {
+  std::string out = "[";
+  for (size_t i = 0; i < tasks.size(); ++i) {
+    absl::StrAppend(&out, i > 0 ? "," : "", TaskJson(tasks[i]));
+  }
+  return out + "]";
+}
+
+}  // namespace taskqueue::internal

@@ -1,0 +1,72 @@
+#include "actors/server/task_views.h"
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/time/time.h"
+#include "taskqueue/stats.h"
+
+namespace taskqueue::internal {
+namespace {
+
+int64_t UnixMillis(absl::Time t) {
+  return t == absl::InfinitePast() ? 0 : absl::ToUnixMillis(t);
+}
+
+}  // namespace
+
+TaskInfo TaskInfoOf(JournalTask task) {
+  TaskInfo info{
+      .id = static_cast<uint64_t>(task.id),
+      .name = std::move(task.task.name),
+      .state = task.state,
+      .label = std::move(task.task.label),
+      .idempotency_key = std::move(task.task.idempotency_key),
+      .priority = task.task.priority,
+      .attempts = task.attempts,
+      .attempt_budget = task.attempt_budget,
+      .accepted_ms = UnixMillis(task.accepted),
+      .ended_ms = UnixMillis(task.ended),
+      .arguments =
+          std::vector<char>(task.task.args.begin(), task.task.args.end()),
+      .result = std::vector<char>(task.result.begin(), task.result.end()),
+      .error_type = std::move(task.error_type),
+      .error_message = std::move(task.error_message),
+  };
+  for (JournalAttempt& a : task.history) {
+    info.history.push_back(AttemptInfo{
+        .number = a.number,
+        .worker = std::move(a.worker),
+        .started_ms = UnixMillis(a.started),
+        .ended_ms = UnixMillis(a.ended),
+        .outcome = std::move(a.outcome),
+        .error_type = std::move(a.error_type),
+        .error_message = std::move(a.error_message),
+    });
+  }
+  return info;
+}
+
+ServerStatus ServerStatusOf(QueueServer& server,
+                            const std::array<int64_t, 8>& counts) {
+  Stats stats = server.queue().stats();
+  ServerStatus status{
+      .tasks_by_state = std::vector<int64_t>(counts.begin(), counts.end()),
+      .workers = server.queue().num_workers(),
+      .paused = server.paused(),
+      .completed = stats.completed,
+      .uptime_ms = absl::ToInt64Milliseconds(server.uptime()),
+  };
+  for (const auto& [name, node] : stats.nodes) {
+    status.nodes.push_back(NodeInfo{.name = name,
+                                    .slots = node.slots,
+                                    .connected = node.connected,
+                                    .started = node.started,
+                                    .completed = node.completed,
+                                    .failed = node.failed});
+  }
+  return status;
+}
+
+}  // namespace taskqueue::internal

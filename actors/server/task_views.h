@@ -1,0 +1,30 @@
+// What clients see of a queue server: its journal's tasks as TaskInfo and
+// the server as ServerStatus (queue_client.h), for every door it has (the
+// client protocol's front, the HTTP API), so they show the same.
+//
+//   server.Read([&server](Journal& journal) {
+//     absl::StatusOr<std::array<int64_t, 8>> counts = journal.CountByState();
+//     if (counts.ok()) Show(ServerStatusOf(server, *counts));
+//   });
+//
+// Plain functions; ServerStatusOf reads the queue's counters (thread-safe).
+#ifndef TASKQUEUE_ACTORS_SERVER_TASK_VIEWS_H_
+#define TASKQUEUE_ACTORS_SERVER_TASK_VIEWS_H_
+
+#include <array>
+#include <cstdint>
+
+#include "actors/journal/journal.h"
+#include "actors/server/queue_server.h"
+#include "taskqueue/queue_client.h"
+
+namespace taskqueue::internal {
+
+TaskInfo TaskInfoOf(JournalTask task);
+// `counts`: the journal's tasks by TaskState (Journal::CountByState).
+ServerStatus ServerStatusOf(QueueServer& server,
+                            const std::array<int64_t, 8>& counts);
+
+}  // namespace taskqueue::internal
+
+#endif  // TASKQUEUE_ACTORS_SERVER_TASK_VIEWS_H_

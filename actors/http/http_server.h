@@ -34,6 +34,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -68,6 +69,13 @@ struct HttpResponse {
   int status = 200;
   std::string content_type = "text/plain; charset=utf-8";
   std::string body;
+  // Set: the answer is a stream of server-sent events (text/event-stream)
+  // instead of `body`: every `event_interval` the server calls `next_event`
+  // on its thread and sends what it returns as one event's data (one line),
+  // until it returns nullopt, the client goes away or does not read within
+  // request_timeout, or the server stops.
+  std::function<std::optional<std::string>()> next_event;
+  std::chrono::milliseconds event_interval{1000};
 };
 
 using HttpHandler = std::function<HttpResponse(const HttpRequest&)>;

@@ -48,31 +48,49 @@ HttpResponse ErrorOf(const absl::Status& status) {
     case absl::StatusCode::kInvalidArgument:
       return Error(400, std::string(status.message()));
     case absl::StatusCode::kUnavailable:
+    case absl::StatusCode::kDeadlineExceeded:
       return Error(503, std::string(status.message()));
     default:
       return Error(500, std::string(status.message()));
   }
 }
 
-HttpResponse Unanswered() {
-  return Error(503, "the journal did not answer in time (busy, or stopping)");
+// What crosses from the commit thread to an HTTP thread: plain data. An
+// absl::Status made on one and destroyed on the other would share a
+// reference count that lives in Debian's uninstrumented libabsl, where
+// ThreadSanitizer cannot see it.
+template <class T>
+struct Crossing {
+  std::optional<T> value;
+  absl::StatusCode code = absl::StatusCode::kOk;
+  std::string message;
+};
+
+template <class T>
+Crossing<T> Cross(absl::StatusOr<T> result) {
+  if (result.ok()) return {.value = *std::move(result)};
+  return {.code = result.status().code(),
+          .message = std::string(result.status().message())};
 }
 
-// Runs `read` on the journal's thread and waits for its value up to
-// `timeout`; nullopt if it did not come (the read still runs later).
+// Runs `read` on the journal's thread and waits for its result up to
+// `timeout` (kDeadlineExceeded if it did not come; the read still runs).
 template <class T>
-std::optional<T> ReadJournal(QueueServer& server,
-                             std::chrono::milliseconds timeout,
-                             absl::AnyInvocable<T(Journal&)> read) {
-  auto answer = std::make_shared<std::promise<T>>();
-  std::future<T> answered = answer->get_future();
+absl::StatusOr<T> ReadJournal(
+    QueueServer& server, std::chrono::milliseconds timeout,
+    absl::AnyInvocable<absl::StatusOr<T>(Journal&)> read) {
+  auto answer = std::make_shared<std::promise<Crossing<T>>>();
+  std::future<Crossing<T>> answered = answer->get_future();
   server.Read([answer, read = std::move(read)](Journal& journal) mutable {
-    answer->set_value(read(journal));
+    answer->set_value(Cross(read(journal)));
   });
   if (answered.wait_for(timeout) != std::future_status::ready) {
-    return std::nullopt;
+    return absl::DeadlineExceededError(
+        "the journal did not answer in time (busy, or stopping)");
   }
-  return answered.get();
+  Crossing<T> crossed = answered.get();
+  if (crossed.value.has_value()) return *std::move(crossed.value);
+  return absl::Status(crossed.code, crossed.message);
 }
 
 // A query parameter as a number in [min, max]; `fallback` when absent.
@@ -155,6 +173,7 @@ HttpResponse ServerPages::Handle(const HttpRequest& request) {
   };
   if (path == "/metrics") return only(get, [&] { return Metrics(); });
   if (path == "/api/status") return only(get, [&] { return Status(); });
+  if (path == "/api/events") return only(get, [&] { return Events(); });
   if (path == "/api/tasks") return only(get, [&] { return Tasks(request); });
   if (path == "/api/pause" || path == "/api/resume" || path == "/api/purge") {
     return only(post, [&] { return Write(request, path.substr(5), 0); });
@@ -181,12 +200,11 @@ HttpResponse ServerPages::Handle(const HttpRequest& request) {
 
 HttpResponse ServerPages::Metrics() {
   Stats stats = server_.queue().stats();
-  std::optional<absl::StatusOr<std::array<int64_t, 8>>> counts =
-      ReadJournal<absl::StatusOr<std::array<int64_t, 8>>>(
+  absl::StatusOr<std::array<int64_t, 8>> counts =
+      ReadJournal<std::array<int64_t, 8>>(
           server_, options_.read_timeout,
           [](Journal& journal) { return journal.CountByState(); });
-  if (!counts) return Unanswered();
-  if (!counts->ok()) return ErrorOf(counts->status());
+  if (!counts.ok()) return ErrorOf(counts.status());
   PrometheusText out;
   out.Family("taskqueue_journal_tasks", "gauge",
              "Tasks in the journal, by state.");
@@ -194,7 +212,7 @@ HttpResponse ServerPages::Metrics() {
     out.Sample(
         "taskqueue_journal_tasks",
         {{"state", std::string(TaskStateName(static_cast<TaskState>(i)))}},
-        static_cast<double>((**counts)[i]));
+        static_cast<double>((*counts)[i]));
   }
   AddCounter(out, "taskqueue_tasks_submitted_total",
              "Tasks handed to the queue since the server started (recovered "
@@ -278,18 +296,25 @@ HttpResponse ServerPages::Metrics() {
 
 HttpResponse ServerPages::Status() {
   QueueServer& server = server_;
-  std::optional<absl::StatusOr<ServerStatus>> status =
-      ReadJournal<absl::StatusOr<ServerStatus>>(
-          server_, options_.read_timeout,
-          [&server](Journal& journal) -> absl::StatusOr<ServerStatus> {
-            absl::StatusOr<std::array<int64_t, 8>> counts =
-                journal.CountByState();
-            if (!counts.ok()) return counts.status();
-            return ServerStatusOf(server, *counts);
-          });
-  if (!status) return Unanswered();
-  if (!status->ok()) return ErrorOf(status->status());
-  return JsonResponse(200, StatusJson(**status));
+  absl::StatusOr<ServerStatus> status = ReadJournal<ServerStatus>(
+      server_, options_.read_timeout,
+      [&server](Journal& journal) -> absl::StatusOr<ServerStatus> {
+        absl::StatusOr<std::array<int64_t, 8>> counts = journal.CountByState();
+        if (!counts.ok()) return counts.status();
+        return ServerStatusOf(server, *counts);
+      });
+  if (!status.ok()) return ErrorOf(status.status());
+  return JsonResponse(200, StatusJson(*status));
+}
+
+HttpResponse ServerPages::Events() {
+  return {.content_type = "text/event-stream",
+          .next_event = [this]() -> std::optional<std::string> {
+            std::string status = Status().body;  // JSON, an error's too.
+            if (!status.empty() && status.back() == '\n') status.pop_back();
+            return status;
+          },
+          .event_interval = options_.event_interval};
 }
 
 HttpResponse ServerPages::Tasks(const HttpRequest& request) {
@@ -311,8 +336,8 @@ HttpResponse ServerPages::Tasks(const HttpRequest& request) {
       it != request.query.end() && !it->second.empty()) {
     query.label = it->second;
   }
-  std::optional<absl::StatusOr<std::vector<TaskInfo>>> tasks =
-      ReadJournal<absl::StatusOr<std::vector<TaskInfo>>>(
+  absl::StatusOr<std::vector<TaskInfo>> tasks =
+      ReadJournal<std::vector<TaskInfo>>(
           server_, options_.read_timeout,
           [query](Journal& journal) -> absl::StatusOr<std::vector<TaskInfo>> {
             absl::StatusOr<std::vector<JournalTask>> found =
@@ -324,26 +349,23 @@ HttpResponse ServerPages::Tasks(const HttpRequest& request) {
             }
             return infos;
           });
-  if (!tasks) return Unanswered();
-  if (!tasks->ok()) return ErrorOf(tasks->status());
-  return JsonResponse(200, TaskListJson(**tasks));
+  if (!tasks.ok()) return ErrorOf(tasks.status());
+  return JsonResponse(200, TaskListJson(*tasks));
 }
 
 HttpResponse ServerPages::Task(int64_t id) {
-  std::optional<absl::StatusOr<TaskInfo>> task =
-      ReadJournal<absl::StatusOr<TaskInfo>>(
-          server_, options_.read_timeout,
-          [id](Journal& journal) -> absl::StatusOr<TaskInfo> {
-            absl::StatusOr<std::optional<JournalTask>> found = journal.Find(id);
-            if (!found.ok()) return found.status();
-            if (!found->has_value()) {
-              return absl::NotFoundError(absl::StrCat("no task ", id));
-            }
-            return TaskInfoOf(**std::move(found));
-          });
-  if (!task) return Unanswered();
-  if (!task->ok()) return ErrorOf(task->status());
-  return JsonResponse(200, TaskJson(**task));
+  absl::StatusOr<TaskInfo> task = ReadJournal<TaskInfo>(
+      server_, options_.read_timeout,
+      [id](Journal& journal) -> absl::StatusOr<TaskInfo> {
+        absl::StatusOr<std::optional<JournalTask>> found = journal.Find(id);
+        if (!found.ok()) return found.status();
+        if (!found->has_value()) {
+          return absl::NotFoundError(absl::StrCat("no task ", id));
+        }
+        return TaskInfoOf(**std::move(found));
+      });
+  if (!task.ok()) return ErrorOf(task.status());
+  return JsonResponse(200, TaskJson(*task));
 }
 
 bool ServerPages::Authorized(const HttpRequest& request,
@@ -386,25 +408,26 @@ HttpResponse ServerPages::Write(const HttpRequest& request,
     if (!age.ok()) return ErrorOf(age.status());
     if (*age < 0) return Error(400, "purge needs older_than_ms");
     const absl::Time before = absl::Now() - absl::Milliseconds(*age);
-    std::optional<absl::StatusOr<int64_t>> purged =
-        ReadJournal<absl::StatusOr<int64_t>>(
-            server_, options_.read_timeout,
-            [before](Journal& journal) { return journal.Compact(before); });
-    if (!purged) return Unanswered();
-    if (!purged->ok()) return ErrorOf(purged->status());
-    return JsonResponse(200, absl::StrCat("{\"purged\":", **purged, "}"));
+    absl::StatusOr<int64_t> purged = ReadJournal<int64_t>(
+        server_, options_.read_timeout,
+        [before](Journal& journal) { return journal.Compact(before); });
+    if (!purged.ok()) return ErrorOf(purged.status());
+    return JsonResponse(200, absl::StrCat("{\"purged\":", *purged, "}"));
   }
   // retry
-  auto answer = std::make_shared<std::promise<absl::Status>>();
-  std::future<absl::Status> retried = answer->get_future();
+  auto answer = std::make_shared<std::promise<Crossing<bool>>>();
+  std::future<Crossing<bool>> retried = answer->get_future();
   server_.Retry(id, [answer](absl::Status status) {
-    answer->set_value(std::move(status));
+    answer->set_value(status.ok() ? Cross(absl::StatusOr<bool>(true))
+                                  : Cross(absl::StatusOr<bool>(status)));
   });
   if (retried.wait_for(options_.read_timeout) != std::future_status::ready) {
-    return Unanswered();
+    return Error(503, "the journal did not answer in time (busy, or stopping)");
   }
-  absl::Status status = retried.get();
-  if (!status.ok()) return ErrorOf(status);
+  Crossing<bool> crossed = retried.get();
+  if (!crossed.value) {
+    return ErrorOf(absl::Status(crossed.code, crossed.message));
+  }
   return JsonResponse(200, absl::StrCat("{\"retried\":", id, "}"));
 }
 

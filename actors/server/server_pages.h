@@ -12,6 +12,8 @@
 // Routes:
 //   GET  /metrics                 Prometheus text format (0.0.4)
 //   GET  /api/status              StatusJson (task_json.h)
+//   GET  /api/events              server-sent events: StatusJson every
+//                                 event_interval, for live pages
 //   GET  /api/tasks?state=&label=&after=&limit=
 //                                 a page of TaskListJson, in id order after
 //                                 `after`, at most `limit` (1..1000, 50)
@@ -43,6 +45,7 @@ namespace taskqueue::internal {
 struct PagesOptions {
   std::string token;
   std::chrono::milliseconds read_timeout{5000};
+  std::chrono::milliseconds event_interval{1000};
 };
 
 class ServerPages {
@@ -54,6 +57,7 @@ class ServerPages {
  private:
   HttpResponse Metrics();
   HttpResponse Status();
+  HttpResponse Events();
   HttpResponse Tasks(const HttpRequest& request);
   HttpResponse Task(int64_t id);
   HttpResponse Write(const HttpRequest& request, const std::string& action,

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -158,6 +159,30 @@ TEST(HttpServer, ConnectionsBeyondTheBoundAreClosed) {
     answer = Exchange(server->port(), Get("/"));
   }
   EXPECT_EQ(answer.rfind("HTTP/1.1 200", 0), 0u) << answer;
+}
+
+TEST(HttpServer, StreamsServerSentEventsUntilTheSourceEnds) {
+  std::atomic<int> sent{0};
+  absl::StatusOr<std::unique_ptr<HttpServer>> server =
+      HttpServer::Start({}, [&sent](const HttpRequest&) {
+        return HttpResponse{
+            .next_event = [&sent]() -> std::optional<std::string> {
+              int n = ++sent;
+              if (n > 3) return std::nullopt;
+              return "{\"n\":" + std::to_string(n) + ",\n\"x\":1}";
+            },
+            .event_interval = milliseconds(20)};
+      });
+  ASSERT_TRUE(server.ok()) << server.status();
+  std::string answer = Exchange((*server)->port(), Get("/events"));
+  EXPECT_EQ(answer.rfind("HTTP/1.1 200 OK\r\n", 0), 0u) << answer;
+  EXPECT_NE(answer.find("Content-Type: text/event-stream"), std::string::npos);
+  EXPECT_NE(answer.find("\r\n\r\ndata: {\"n\":1, \"x\":1}\n\n"
+                        "data: {\"n\":2, \"x\":1}\n\n"
+                        "data: {\"n\":3, \"x\":1}\n\n"),
+            std::string::npos)
+      << answer;
+  EXPECT_EQ(Occurrences(answer, "data: "), 3);
 }
 
 TEST(HttpServer, BadOptionsAreRefused) {

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cmath>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -124,6 +125,20 @@ TEST_F(ServerPagesTest, StatusIsTheCtlsJson) {
       << status.body;
   EXPECT_NE(status.body.find("\"failed\":1"), std::string::npos);
   EXPECT_NE(status.body.find("\"workers\":2"), std::string::npos);
+}
+
+TEST_F(ServerPagesTest, EventsCarryTheStatusAsItChanges) {
+  HttpResponse events = Ask("GET", "/api/events");
+  ASSERT_EQ(events.status, 200);
+  ASSERT_TRUE(events.next_event != nullptr);
+  std::optional<std::string> before = events.next_event();
+  ASSERT_TRUE(before.has_value());
+  EXPECT_NE(before->find("\"completed\":0"), std::string::npos) << *before;
+  RunTasks(4);
+  std::optional<std::string> after = events.next_event();
+  ASSERT_TRUE(after.has_value());
+  EXPECT_NE(after->find("\"completed\":4"), std::string::npos) << *after;
+  EXPECT_EQ(after->find('\n'), std::string::npos);
 }
 
 TEST_F(ServerPagesTest, TaskTablesPageOnTheServer) {

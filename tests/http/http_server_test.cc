@@ -13,24 +13,18 @@
 
 #include "gtest/gtest.h"
 #include "tests/http/http_exchange.h"
+#include "tests/occurrences.h"
 #include "tests/remote/raw_connection.h"
 
 namespace taskqueue::internal {
 namespace {
 
+using taskqueue_testing::Occurrences;
+
 using std::chrono::milliseconds;
 using taskqueue_test::Exchange;
 using taskqueue_test::Get;
 using taskqueue_test::RawConnection;
-
-int Occurrences(const std::string& text, const std::string& what) {
-  int n = 0;
-  for (size_t at = text.find(what); at != std::string::npos;
-       at = text.find(what, at + 1)) {
-    ++n;
-  }
-  return n;
-}
 
 // Echoes what it was asked; /fail throws.
 HttpResponse Echo(const HttpRequest& request) {

@@ -40,15 +40,6 @@ bool WaitFor(const std::function<bool()>& done,
   return true;
 }
 
-int Occurrences(const std::string& text, const std::string& what) {
-  int n = 0;
-  for (size_t at = text.find(what); at != std::string::npos;
-       at = text.find(what, at + 1)) {
-    ++n;
-  }
-  return n;
-}
-
 int ConnectedNodes(taskqueue::TaskQueue& q) {
   int connected = 0;
   for (const auto& [name, node] : q.stats().nodes) connected += node.connected;

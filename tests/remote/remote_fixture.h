@@ -17,6 +17,7 @@
 #include "taskqueue/queue_options.h"
 #include "taskqueue/task_observer.h"
 #include "taskqueue/taskqueue.h"
+#include "tests/occurrences.h"
 
 namespace taskqueue_test {
 
@@ -67,8 +68,7 @@ bool WaitFor(const std::function<bool()>& done,
 // Nodes of `q` connected now.
 int ConnectedNodes(taskqueue::TaskQueue& q);
 
-// How often `what` occurs in `text` (a node's log, say).
-int Occurrences(const std::string& text, const std::string& what);
+using taskqueue_testing::Occurrences;
 
 // A log file for node `name` under the test's temporary directory.
 std::string NodeLog(const std::string& name);

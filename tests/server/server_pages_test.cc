@@ -19,11 +19,14 @@
 #include "taskqueue/task_registry.h"
 #include "tests/http/http_exchange.h"
 #include "tests/metrics/prometheus_parser.h"
+#include "tests/occurrences.h"
 #include "tests/scratch_files.h"
 #include "tests/server/server_process.h"
 
 namespace taskqueue::internal {
 namespace {
+
+using taskqueue_testing::Occurrences;
 
 using taskqueue_test::ParsePrometheusText;
 using taskqueue_test::PromPage;
@@ -34,15 +37,6 @@ constexpr NamedTask<&Square> kSquare{"pages.square"};
 constexpr NamedTask<&Fails> kFails{"pages.fails"};
 
 constexpr char kToken[] = "s3cret";
-
-int Occurrences(const std::string& text, const std::string& what) {
-  int n = 0;
-  for (size_t at = text.find(what); at != std::string::npos;
-       at = text.find(what, at + 1)) {
-    ++n;
-  }
-  return n;
-}
 
 class ServerPagesTest : public ::testing::Test {
  protected:

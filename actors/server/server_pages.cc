@@ -16,6 +16,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "actors/metrics/prometheus_text.h"
+#include "actors/server/dashboard_html.h"
 #include "actors/server/task_json.h"
 #include "actors/server/task_views.h"
 #include "taskqueue/stats.h"
@@ -171,6 +172,12 @@ HttpResponse ServerPages::Handle(const HttpRequest& request) {
     return allowed ? answer()
                    : Error(405, request.method + " is not allowed on " + path);
   };
+  if (path == "/" || path == "/index.html") {
+    return only(get, [&] {
+      return HttpResponse{.content_type = "text/html; charset=utf-8",
+                          .body = kDashboardHtml};
+    });
+  }
   if (path == "/metrics") return only(get, [&] { return Metrics(); });
   if (path == "/api/status") return only(get, [&] { return Status(); });
   if (path == "/api/events") return only(get, [&] { return Events(); });

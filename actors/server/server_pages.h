@@ -1,8 +1,8 @@
 // ServerPages: what a queue server answers over HTTP (http_server.h), as a
-// plain handler: Prometheus metrics, and the JSON API that scripts and the
-// dashboard use. Reads of the journal go through the commit thread
-// (QueueServer::Read) and wait for it on the HTTP thread, never on the
-// queue's.
+// plain handler: a live dashboard, Prometheus metrics, and the JSON API
+// that scripts and the dashboard use. Reads of the journal go through the
+// commit thread (QueueServer::Read) and wait for it on the HTTP thread, never
+// on the queue's.
 //
 //   ServerPages pages(server, {.token = token});
 //   auto http = HttpServer::Start({.port = 7080}, [&pages](const auto& r) {
@@ -10,6 +10,7 @@
 //   });
 //
 // Routes:
+//   GET  /                        the dashboard (dashboard/dashboard.html)
 //   GET  /metrics                 Prometheus text format (0.0.4)
 //   GET  /api/status              StatusJson (task_json.h)
 //   GET  /api/events              server-sent events: StatusJson every

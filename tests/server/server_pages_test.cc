@@ -160,6 +160,21 @@ TEST_F(ServerPagesTest, TaskTablesPageOnTheServer) {
   }
 }
 
+// The page itself (its behaviour is the browser test's): what it needs is
+// in the one file.
+TEST_F(ServerPagesTest, TheDashboardIsOnePageOfItsOwn) {
+  HttpResponse page = Ask("GET", "/");
+  ASSERT_EQ(page.status, 200);
+  EXPECT_EQ(page.content_type, "text/html; charset=utf-8");
+  EXPECT_EQ(page.body.rfind("<!doctype html>", 0), 0u);
+  EXPECT_NE(page.body.find("new EventSource(\"/api/events\")"),
+            std::string::npos);
+  EXPECT_NE(page.body.find("</html>"), std::string::npos);
+  EXPECT_EQ(page.body.find("http://"), std::string::npos);  // Nothing fetched.
+  EXPECT_EQ(page.body.find("https://"), std::string::npos);
+  EXPECT_EQ(Ask("GET", "/index.html").body, page.body);
+}
+
 TEST_F(ServerPagesTest, OneTaskWithItsAttempts) {
   RunTasks(1);
   HttpResponse task = Ask("GET", "/api/tasks/2");  // The failing one.

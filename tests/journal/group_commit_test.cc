@@ -181,7 +181,13 @@ TEST(GroupCommitTest, ReadsAmongOperationsDoNotSplitTheirGroup) {
   GroupCommit::Counts counts;
   {
     GroupCommit commits(*journal);
-    commits.Read([&release](Journal&) { release.WaitForNotification(); });
+    absl::Notification blocked;
+    commits.Read([&blocked, &release](Journal&) {
+      blocked.Notify();
+      release.WaitForNotification();
+    });
+    // The commit thread holds the read: everything below waits, together.
+    blocked.WaitForNotification();
     for (int i = 0; i < 100; ++i) {
       commits.Submit(Keyed(i), [](absl::StatusOr<OpOutcome>) {});
       commits.Read([&seen](Journal& j) {

@@ -329,8 +329,8 @@ class QueueClient {
 
   // Blocks until every task this client added before the call has ended;
   // counts those that did not complete and no join counted before. One
-  // request for all of them. When it throws, its tasks stay to be counted
-  // by the next join.
+  // request per 65,536 of them, not one per task. When it throws, its
+  // tasks stay to be counted by the next join.
   JoinResult join();
 
   // For operators (taskqueue_ctl). The journal's view: what it holds now.

@@ -106,10 +106,7 @@ class QueueClient::Connection {
     return std::get<std::tuple<Ts...>>(std::move(reply));
   }
 
-  void Added(uint64_t id) {
-    absl::MutexLock lock(&mu_);
-    added_.push_back(id);
-  }
+  // Tasks added (0: refused, skipped), in order.
   void Added(const std::vector<uint64_t>& ids) {
     absl::MutexLock lock(&mu_);
     for (uint64_t id : ids) {
@@ -186,7 +183,7 @@ uint64_t QueueClient::add_encoded(const ClientTaskOptions& options,
       std::string(arguments.begin(), arguments.end()), options.label,
       options.idempotency_key, int32_t{options.priority},
       int32_t{options.max_attempts}));
-  connection_->Added(static_cast<uint64_t>(id));
+  connection_->Added({static_cast<uint64_t>(id)});
   return static_cast<uint64_t>(id);
 }
 
@@ -220,12 +217,6 @@ T FromWire(const std::string& bytes) {
   return value;
 }
 
-template <class T>
-std::string ToWire(const T& value) {
-  std::vector<char> bytes = internal::Encode(value);
-  return std::string(bytes.begin(), bytes.end());
-}
-
 // A request's share of a batch: tasks go in one until their fields reach
 // this many bytes, so that it stays far below any server's message bound.
 constexpr size_t kBatchRequestBytes = 1 << 20;
@@ -257,8 +248,8 @@ std::vector<uint64_t> QueueClient::add_batch(const TaskBatch& batch) {
                                 .priority = task.options.priority,
                                 .max_attempts = task.options.max_attempts});
     }
-    auto [encoded] = connection_->Ask<std::string>(
-        caf::make_message(tqs_add_n_atom::value, ToWire(request)));
+    auto [encoded] = connection_->Ask<std::string>(caf::make_message(
+        tqs_add_n_atom::value, internal::WireString(request)));
     auto added = FromWire<std::vector<internal::WireAdded>>(encoded);
     if (added.size() != request.size()) {
       throw ServerUnavailableError("taskqueue client: the server answered " +
@@ -294,7 +285,7 @@ JoinResult QueueClient::join() {
       std::vector<int64_t> ids(range.ids.begin() + begin,
                                range.ids.begin() + end);
       auto [encoded] = connection_->Ask<std::string>(
-          caf::make_message(tqs_wait_n_atom::value, ToWire(ids)),
+          caf::make_message(tqs_wait_n_atom::value, internal::WireString(ids)),
           /*wait=*/true);
       auto states = FromWire<std::vector<int32_t>>(encoded);
       if (states.size() != ids.size()) {

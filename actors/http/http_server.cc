@@ -13,6 +13,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "actors/loopback_host.h"
 #include "boost/asio/ip/tcp.hpp"
 #include "boost/asio/steady_timer.hpp"
 #include "boost/asio/strand.hpp"
@@ -57,11 +58,6 @@ bool Unescape(std::string_view in, bool plus_is_space, std::string* out) {
 // Beast 1.74's string_view is Boost's.
 std::string Text(beast::string_view text) {
   return std::string(text.data(), text.size());
-}
-
-bool IsLoopback(const std::string& address) {
-  return address == "localhost" || address == "::1" ||
-         address.rfind("127.", 0) == 0;
 }
 
 }  // namespace
@@ -329,7 +325,7 @@ void HttpServer::Impl::Serve(tcp::socket socket) {
 
 absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(
     HttpOptions options, HttpHandler handler) {
-  if (!options.allow_remote && !IsLoopback(options.address)) {
+  if (!options.allow_remote && !IsLoopbackHost(options.address)) {
     return absl::InvalidArgumentError(absl::StrCat(
         "taskqueue http: ", options.address,
         " is not a loopback address; set allow_remote to serve it"));

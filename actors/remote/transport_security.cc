@@ -91,10 +91,6 @@ void CheckTlsFiles(const std::string& options, const TlsOptions& tls) {
 
 }  // namespace
 
-bool IsLoopbackHost(const std::string& host) {
-  return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
-}
-
 TransportSecurity::TransportSecurity(const std::string& options,
                                      const std::string& host,
                                      const std::optional<TlsOptions>& tls,

@@ -22,6 +22,7 @@
 #include <optional>
 #include <string>
 
+#include "actors/loopback_host.h"
 #include "caf/actor_system_config.hpp"
 #include "taskqueue/tls_options.h"
 
@@ -52,9 +53,6 @@ class TransportSecurity {
   std::optional<TlsOptions> tls_;
   uint32_t max_message_bytes_;
 };
-
-// Whether connections to `host` stay on this machine.
-bool IsLoopbackHost(const std::string& host);
 
 }  // namespace taskqueue::internal
 

@@ -47,11 +47,13 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "caf/atom.hpp"
 #include "caf/error.hpp"
 #include "caf/make_message.hpp"
 #include "caf/meta/type_name.hpp"
+#include "taskqueue/named_task.h"
 
 namespace taskqueue::internal {
 
@@ -102,6 +104,14 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, WireAdded& x) {
   return f(caf::meta::type_name("WireAdded"), x.id, x.created, x.refusal_code,
            x.refusal);
+}
+
+// `value` in the wire format (WireWriter), as the std::string a message
+// carries: the payloads above that CAF 0.17.6's messages cannot.
+template <class T>
+std::string WireString(const T& value) {
+  std::vector<char> bytes = Encode(value);
+  return std::string(bytes.begin(), bytes.end());
 }
 
 inline constexpr caf::atom_value kRefusalCategory = caf::atom("tqs");

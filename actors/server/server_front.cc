@@ -53,12 +53,6 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(taskqueue::internal::FrontReplyPtr)
 namespace taskqueue::internal {
 namespace {
 
-template <class T>
-std::string WireString(const T& value) {
-  std::vector<char> bytes = Encode(value);
-  return std::string(bytes.begin(), bytes.end());
-}
-
 caf::message Refusal(const absl::Status& status) {
   return caf::make_message(RefusalError(static_cast<int>(status.code()),
                                         std::string(status.message())));

@@ -30,8 +30,9 @@
 // within read_timeout 503; every error's body says why ({"error": ...}).
 //
 // Thread-safe: Handle may run on many threads at once. `server` must
-// outlive this. The constructor throws std::invalid_argument for an empty
-// token.
+// outlive this, and this the HttpServer that calls it (an event stream's
+// next_event calls back into it). The constructor throws std::invalid_argument
+// for an empty token.
 #ifndef TASKQUEUE_ACTORS_SERVER_SERVER_PAGES_H_
 #define TASKQUEUE_ACTORS_SERVER_SERVER_PAGES_H_
 

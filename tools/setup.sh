@@ -4,8 +4,9 @@
 # system (tools/bazel/deps.bzl, bench_deps.bzl); Debian's source of CAF, whose
 # network modules the workspace builds patched (tools/bazel/caf_source.bzl);
 # then buildifier, which
-# tools/test.sh checks the BUILD and .bzl files with, from npm (Node.js from
-# Debian too, if there is none yet). Idempotent: when everything is installed
+# tools/test.sh checks the BUILD and .bzl files with, and playwright-core, which
+# the dashboard's browser tests drive Debian's Chromium with, from npm (Node.js
+# from Debian too, if there is none yet). Idempotent: when everything is installed
 # it only checks, quickly, and changes nothing.
 set -euo pipefail
 
@@ -13,6 +14,16 @@ set -euo pipefail
 # binary inside and has no install scripts: nothing is fetched but the
 # package itself, from the npm registry.
 buildifier_version=8.2.1
+
+# The browser driver of the dashboard tests (tests/dashboard), pointed at
+# Debian's Chromium. playwright-core is the driver without browsers; it is
+# installed with --ignore-scripts into a directory of its own, so nothing
+# downloads a browser and no global package changes.
+playwright_version=1.64.1
+browser_driver_dir=/var/cache/taskqueue/browser
+playwright_ok() {
+  [[ "$(node -p "require('$browser_driver_dir/node_modules/playwright-core/package.json').version" 2>/dev/null)" == "$playwright_version" ]]
+}
 
 packages=(
   bazel-bootstrap         # Bazel 4.2.3, the `bazel` command
@@ -34,6 +45,7 @@ packages=(
   redis-server            # the broker of the server benchmark's peers
   python3-celery          # peer: Celery on Redis (bench/server_bench)
   python3-rq              # peer: RQ on Redis (bench/server_bench)
+  chromium                # the browser the dashboard tests drive (headless)
 )
 
 # Debian's source of the CAF release libcaf-dev is built from; the SHA-256 is
@@ -62,7 +74,7 @@ buildifier_ok() {
   # "buildifier version: 8.2.1 " (sic), then a line with the commit.
   [[ "$version" == "buildifier version: $buildifier_version"[[:space:]]* ]]
 }
-if [[ ${#missing[@]} -eq 0 ]] && buildifier_ok && caf_source_ok; then
+if [[ ${#missing[@]} -eq 0 ]] && buildifier_ok && caf_source_ok && playwright_ok; then
   exit 0
 fi
 
@@ -76,6 +88,7 @@ else
     echo "  apt-get update && apt-get install ${missing[*]}" >&2
   fi
   echo "  npm install --global --ignore-scripts @bazel/buildifier@$buildifier_version" >&2
+  echo "  npm install --prefix $browser_driver_dir --ignore-scripts playwright-core@$playwright_version" >&2
   echo "  and fetch $caf_source_dir/$caf_tarball (apt-get source --download-only actor-framework)" >&2
   exit 1
 fi
@@ -94,6 +107,17 @@ if ! buildifier_ok; then
     "@bazel/buildifier@$buildifier_version"
   if ! buildifier_ok; then
     echo "setup.sh: buildifier $buildifier_version is not on PATH after npm install" >&2
+    exit 1
+  fi
+fi
+
+if ! playwright_ok; then
+  echo "setup.sh: installing playwright-core $playwright_version into $browser_driver_dir (npm)"
+  "${as_root[@]}" mkdir -p "$browser_driver_dir"
+  "${as_root[@]}" npm install --prefix "$browser_driver_dir" --ignore-scripts \
+    --no-fund --no-audit --no-save "playwright-core@$playwright_version"
+  if ! playwright_ok; then
+    echo "setup.sh: playwright-core $playwright_version is not in $browser_driver_dir" >&2
     exit 1
   fi
 fi

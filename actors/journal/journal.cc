@@ -568,6 +568,49 @@ absl::StatusOr<std::array<int64_t, 8>> Journal::CountByState() {
   return counts;
 }
 
+absl::StatusOr<std::vector<RunningAttempt>> Journal::Running(int limit) {
+  absl::StatusOr<SqliteStatement> select = SqliteStatement::Prepare(
+      db_,
+      "SELECT t.id, t.name, a.number, a.worker, a.started_at FROM tasks t "
+      "JOIN attempts a ON a.task_id = t.id AND a.number = t.attempts "
+      "WHERE t.state = ?1 ORDER BY t.id LIMIT ?2");
+  if (!select.ok()) return select.status();
+  select->BindInt(1, static_cast<int>(TaskState::kRunning));
+  select->BindInt(2, limit);
+  std::vector<RunningAttempt> running;
+  for (;;) {
+    absl::StatusOr<bool> row = select->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    running.push_back(RunningAttempt{
+        .id = select->Int(0),
+        .name = select->Text(1),
+        .number = static_cast<int>(select->Int(2)),
+        .worker = select->Text(3),
+        .started = absl::FromUnixMicros(select->Int(4)),
+    });
+  }
+  return running;
+}
+
+absl::StatusOr<std::vector<std::pair<int, int64_t>>>
+Journal::QueuedByPriority() {
+  absl::StatusOr<SqliteStatement> select = SqliteStatement::Prepare(
+      db_,
+      "SELECT priority, count(*) FROM tasks WHERE state = ?1 "
+      "GROUP BY priority ORDER BY priority DESC");
+  if (!select.ok()) return select.status();
+  select->BindInt(1, static_cast<int>(TaskState::kQueued));
+  std::vector<std::pair<int, int64_t>> counts;
+  for (;;) {
+    absl::StatusOr<bool> row = select->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    counts.emplace_back(static_cast<int>(select->Int(0)), select->Int(1));
+  }
+  return counts;
+}
+
 absl::StatusOr<int64_t> Journal::Compact(absl::Time ended_before) {
   if (absl::Status s = Exec("BEGIN;"); !s.ok()) return s;
   const std::string sql = absl::StrFormat(

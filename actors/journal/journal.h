@@ -44,6 +44,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -101,6 +102,10 @@ class Journal {
   absl::StatusOr<std::vector<JournalTask>> List(const TaskQuery& query);
   // How many tasks are in each state, indexed by TaskState.
   absl::StatusOr<std::array<int64_t, 8>> CountByState();
+  // The tasks in an attempt now, in id order, at most `limit`.
+  absl::StatusOr<std::vector<RunningAttempt>> Running(int limit);
+  // Queued tasks counted by priority: (priority, count), highest first.
+  absl::StatusOr<std::vector<std::pair<int, int64_t>>> QueuedByPriority();
 
   // Deletes the tasks that ended before `ended_before`, with their results
   // and attempts, and with them their idempotency keys: a key is remembered

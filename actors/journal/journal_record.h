@@ -86,6 +86,15 @@ struct JournalAttempt {
   std::string error_message;
 };
 
+// A task in an attempt now, and where that attempt runs.
+struct RunningAttempt {
+  int64_t id = 0;
+  std::string name;
+  int number = 0;
+  std::string worker;
+  absl::Time started;
+};
+
 // A task as the journal holds it.
 struct JournalTask {
   int64_t id = 0;

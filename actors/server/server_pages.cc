@@ -28,6 +28,9 @@ namespace {
 constexpr int kStates = 8;
 constexpr int kDefaultPage = 50;
 constexpr int kMaxPage = 1000;
+// Running tasks in a status: one per worker on most servers, and a bound for
+// a fleet of thousands.
+constexpr int kMaxRunningShown = 200;
 
 HttpResponse JsonResponse(int status, std::string body) {
   return {.status = status,
@@ -303,15 +306,12 @@ HttpResponse ServerPages::Metrics() {
 
 HttpResponse ServerPages::Status() {
   QueueServer& server = server_;
-  absl::StatusOr<ServerStatus> status = ReadJournal<ServerStatus>(
-      server_, options_.read_timeout,
-      [&server](Journal& journal) -> absl::StatusOr<ServerStatus> {
-        absl::StatusOr<std::array<int64_t, 8>> counts = journal.CountByState();
-        if (!counts.ok()) return counts.status();
-        return ServerStatusOf(server, *counts);
+  absl::StatusOr<LiveStatus> status = ReadJournal<LiveStatus>(
+      server_, options_.read_timeout, [&server](Journal& journal) {
+        return LiveStatusOf(server, journal, kMaxRunningShown);
       });
   if (!status.ok()) return ErrorOf(status.status());
-  return JsonResponse(200, StatusJson(*status));
+  return JsonResponse(200, LiveStatusJson(*status));
 }
 
 HttpResponse ServerPages::Events() {

@@ -12,8 +12,10 @@
 // Routes:
 //   GET  /                        the dashboard (dashboard/dashboard.html)
 //   GET  /metrics                 Prometheus text format (0.0.4)
-//   GET  /api/status              StatusJson (task_json.h)
-//   GET  /api/events              server-sent events: StatusJson every
+//   GET  /api/status              LiveStatusJson (task_json.h): StatusJson's
+//                                 keys, who runs what, the queue by priority,
+//                                 counters and latency histograms
+//   GET  /api/events              server-sent events: /api/status every
 //                                 event_interval, for live pages
 //   GET  /api/tasks?state=&label=&after=&limit=
 //                                 a page of TaskListJson, in id order after

@@ -1,5 +1,6 @@
 #include "actors/server/task_json.h"
 
+#include <chrono>
 #include <cstdint>
 
 #include "absl/strings/str_cat.h"
@@ -47,7 +48,10 @@ std::string JsonString(std::string_view text) {
   return out + "\"";
 }
 
-std::string StatusJson(const ServerStatus& s) {
+namespace {
+
+// StatusJson's keys, without the braces around them.
+std::string StatusFields(const ServerStatus& s) {
   double per_second = s.uptime_ms > 0 ? s.completed * 1000.0 / s.uptime_ms : 0;
   std::string out = "{\"tasks\":{";
   for (int i = 0; i < kStates && i < static_cast<int>(s.tasks_by_state.size());
@@ -69,7 +73,60 @@ std::string StatusJson(const ServerStatus& s) {
                     ",\"started\":", n.started, ",\"completed\":", n.completed,
                     ",\"failed\":", n.failed, "}");
   }
+  return out + "]";
+}
+
+double Millis(std::chrono::nanoseconds d) {
+  return std::chrono::duration<double, std::milli>(d).count();
+}
+
+std::string HistogramJson(const Percentiles& p) {
+  std::string out =
+      absl::StrFormat("{\"count\":%d,\"p50_ms\":%.3f,\"p99_ms\":%.3f,", p.count,
+                      Millis(p.p50), Millis(p.p99));
+  out += "\"bounds_ms\":[";
+  for (size_t i = 0; i < Percentiles::kBounds.size(); ++i) {
+    absl::StrAppend(&out, i > 0 ? "," : "",
+                    absl::StrFormat("%g", Millis(Percentiles::kBounds[i])));
+  }
+  out += "],\"cumulative\":[";
+  for (size_t i = 0; i < p.cumulative.size(); ++i) {
+    absl::StrAppend(&out, i > 0 ? "," : "", p.cumulative[i]);
+  }
   return out + "]}";
+}
+
+}  // namespace
+
+std::string StatusJson(const ServerStatus& s) {
+  return "{" + StatusFields(s) + "}";
+}
+
+std::string LiveStatusJson(const LiveStatus& s) {
+  std::string out = "{" + StatusFields(s.server) + ",\"running\":[";
+  for (size_t i = 0; i < s.running.size(); ++i) {
+    const RunningTask& r = s.running[i];
+    absl::StrAppend(&out, i > 0 ? "," : "", "{\"id\":", r.id,
+                    ",\"name\":", JsonString(r.name),
+                    ",\"attempt\":", r.attempt,
+                    ",\"worker\":", JsonString(r.worker),
+                    ",\"started_ms\":", r.started_ms, "}");
+  }
+  out += "],\"queued_by_priority\":[";
+  for (size_t i = 0; i < s.queued_by_priority.size(); ++i) {
+    absl::StrAppend(&out, i > 0 ? "," : "",
+                    "{\"priority\":", s.queued_by_priority[i].first,
+                    ",\"tasks\":", s.queued_by_priority[i].second, "}");
+  }
+  const Stats& st = s.stats;
+  absl::StrAppend(&out, "],\"since_start\":{\"retried\":", st.retried,
+                  ",\"restarts\":", st.restarts,
+                  ",\"cancelled\":", st.cancelled, ",\"dropped\":", st.dropped,
+                  ",\"coalesced\":", st.coalesced, ",\"expired\":", st.expired,
+                  "}");
+  absl::StrAppend(&out, ",\"queue_wait\":", HistogramJson(st.queue_wait),
+                  ",\"run_time\":", HistogramJson(st.run_time), "}");
+  return out;
 }
 
 std::string TaskJson(const TaskInfo& t) {

@@ -11,11 +11,14 @@
 #ifndef TASKQUEUE_ACTORS_SERVER_TASK_JSON_H_
 #define TASKQUEUE_ACTORS_SERVER_TASK_JSON_H_
 
+#include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "taskqueue/queue_client.h"
+#include "taskqueue/stats.h"
 
 namespace taskqueue::internal {
 
@@ -27,6 +30,33 @@ std::string Hex(const std::vector<char>& bytes);
 // {"tasks": {state: count...}, "workers", "paused", "completed_since_start",
 //  "uptime_ms", "completed_per_second", "nodes": [...]}
 std::string StatusJson(const ServerStatus& status);
+// A task in an attempt now, and where it runs ("local/3", "node/<name>").
+struct RunningTask {
+  uint64_t id = 0;
+  std::string name;
+  int attempt = 0;
+  std::string worker;
+  int64_t started_ms = 0;
+};
+
+// What the dashboard shows beside the status: who runs what, what waits at
+// which priority, and the queue's counters and latency histograms since the
+// server started (Stats).
+struct LiveStatus {
+  ServerStatus server;
+  std::vector<RunningTask> running;
+  // (priority, queued tasks), highest priority first.
+  std::vector<std::pair<int, int64_t>> queued_by_priority;
+  Stats stats;
+};
+
+// StatusJson's keys and "running": [...], "queued_by_priority": [{"priority",
+// "tasks"}...], "since_start": {"retried", "restarts", "cancelled",
+// "dropped", "coalesced", "expired"}, and "queue_wait" and "run_time":
+// {"count", "p50_ms", "p99_ms", "bounds_ms": [...], "cumulative": [...]}: the
+// histograms' cumulative counts at each bound, from which a page computes
+// the percentiles of any interval.
+std::string LiveStatusJson(const LiveStatus& status);
 // {"id", "name", "state", "label", ..., "history": [...]}
 std::string TaskJson(const TaskInfo& task);
 // [TaskJson...]

@@ -69,4 +69,27 @@ ServerStatus ServerStatusOf(QueueServer& server,
   return status;
 }
 
+absl::StatusOr<LiveStatus> LiveStatusOf(QueueServer& server, Journal& journal,
+                                        int max_running) {
+  absl::StatusOr<std::array<int64_t, 8>> counts = journal.CountByState();
+  if (!counts.ok()) return counts.status();
+  absl::StatusOr<std::vector<RunningAttempt>> running =
+      journal.Running(max_running);
+  if (!running.ok()) return running.status();
+  absl::StatusOr<std::vector<std::pair<int, int64_t>>> queued =
+      journal.QueuedByPriority();
+  if (!queued.ok()) return queued.status();
+  LiveStatus live{.server = ServerStatusOf(server, *counts),
+                  .queued_by_priority = *std::move(queued),
+                  .stats = server.queue().stats()};
+  for (RunningAttempt& r : *running) {
+    live.running.push_back(RunningTask{.id = static_cast<uint64_t>(r.id),
+                                       .name = std::move(r.name),
+                                       .attempt = r.number,
+                                       .worker = std::move(r.worker),
+                                       .started_ms = UnixMillis(r.started)});
+  }
+  return live;
+}
+
 }  // namespace taskqueue::internal

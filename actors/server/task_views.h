@@ -7,15 +7,18 @@
 //     if (counts.ok()) Show(ServerStatusOf(server, *counts));
 //   });
 //
-// Plain functions; ServerStatusOf reads the queue's counters (thread-safe).
+// Plain functions; ServerStatusOf and LiveStatusOf read the queue's counters
+// (thread-safe).
 #ifndef TASKQUEUE_ACTORS_SERVER_TASK_VIEWS_H_
 #define TASKQUEUE_ACTORS_SERVER_TASK_VIEWS_H_
 
 #include <array>
 #include <cstdint>
 
+#include "absl/status/statusor.h"
 #include "actors/journal/journal.h"
 #include "actors/server/queue_server.h"
+#include "actors/server/task_json.h"
 #include "taskqueue/queue_client.h"
 
 namespace taskqueue::internal {
@@ -24,6 +27,10 @@ TaskInfo TaskInfoOf(JournalTask task);
 // `counts`: the journal's tasks by TaskState (Journal::CountByState).
 ServerStatus ServerStatusOf(QueueServer& server,
                             const std::array<int64_t, 8>& counts);
+// The dashboard's status, read from `journal` (on the commit thread, so
+// QueueServer::Read) and the queue; at most `max_running` running tasks.
+absl::StatusOr<LiveStatus> LiveStatusOf(QueueServer& server, Journal& journal,
+                                        int max_running);
 
 }  // namespace taskqueue::internal
 

@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "gmock/gmock.h"
@@ -270,6 +271,46 @@ TEST_F(JournalTest, ListPagesByIdStateAndLabel) {
       journal->List({.state = TaskState::kQueued});
   ASSERT_TRUE(all.ok());
   EXPECT_EQ(all->size(), 5u);
+}
+
+TEST_F(JournalTest, SaysWhoRunsWhatAndHowManyWaitAtEachPriority) {
+  std::unique_ptr<Journal> journal = OpenJournal();
+  std::vector<int64_t> ids;
+  for (int priority : {0, 5, 5, -1, 0}) {
+    NewTask task = Named("t");
+    task.priority = priority;
+    ids.push_back(Accept(*journal, task));
+  }
+  // ids[1] runs its second attempt on node/beta; ids[3] its first locally.
+  ASSERT_TRUE(CommitOne(*journal, DispatchTask{ids[1], "node/alpha"}).ok());
+  ASSERT_TRUE(CommitOne(*journal, FailAttempt{.id = ids[1],
+                                              .attempt = 1,
+                                              .error_type = "E",
+                                              .error_message = "m",
+                                              .retry = true})
+                  .ok());
+  ASSERT_TRUE(CommitOne(*journal, DispatchTask{ids[1], "node/beta"},
+                        kT0 + absl::Seconds(1))
+                  .ok());
+  ASSERT_TRUE(CommitOne(*journal, DispatchTask{ids[3], "local/1"}).ok());
+
+  absl::StatusOr<std::vector<RunningAttempt>> running = journal->Running(10);
+  ASSERT_TRUE(running.ok()) << running.status();
+  ASSERT_EQ(running->size(), 2u);
+  EXPECT_EQ((*running)[0].id, ids[1]);
+  EXPECT_EQ((*running)[0].number, 2);
+  EXPECT_EQ((*running)[0].worker, "node/beta");
+  EXPECT_EQ((*running)[0].started, kT0 + absl::Seconds(1));
+  EXPECT_EQ((*running)[1].worker, "local/1");
+  absl::StatusOr<std::vector<RunningAttempt>> first = journal->Running(1);
+  ASSERT_TRUE(first.ok());
+  EXPECT_EQ(first->size(), 1u);
+
+  absl::StatusOr<std::vector<std::pair<int, int64_t>>> queued =
+      journal->QueuedByPriority();
+  ASSERT_TRUE(queued.ok()) << queued.status();
+  // Running tasks are not queued: ids[1] (5) and ids[3] (-1) are out.
+  EXPECT_EQ(*queued, (std::vector<std::pair<int, int64_t>>{{5, 1}, {0, 2}}));
 }
 
 // --- Files it refuses ---

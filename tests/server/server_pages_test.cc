@@ -10,8 +10,10 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
+#include "absl/synchronization/notification.h"
 #include "actors/http/http_server.h"
 #include "actors/server/queue_server.h"
 #include "gtest/gtest.h"
@@ -33,8 +35,15 @@ using taskqueue_test::PromPage;
 
 int64_t Square(int64_t x) { return x * x; }
 int64_t Fails(int64_t) { throw std::runtime_error("always"); }
+// Runs until the test releases it.
+absl::Notification release_blocked;
+int64_t Blocks(int64_t x) {
+  release_blocked.WaitForNotification();
+  return x;
+}
 constexpr NamedTask<&Square> kSquare{"pages.square"};
 constexpr NamedTask<&Fails> kFails{"pages.fails"};
+constexpr NamedTask<&Blocks> kBlocks{"pages.blocks"};
 
 constexpr char kToken[] = "s3cret";
 
@@ -42,7 +51,7 @@ class ServerPagesTest : public ::testing::Test {
  protected:
   void SetUp() override {
     auto registry = std::make_shared<TaskRegistry>();
-    registry->Add(kSquare).Add(kFails);
+    registry->Add(kSquare).Add(kFails).Add(kBlocks);
     absl::StatusOr<std::unique_ptr<QueueServer>> server = QueueServer::Start(
         {.registry = registry,
          .journal = {.path = taskqueue_testing::FreshTestDir() / "journal"},
@@ -62,10 +71,11 @@ class ServerPagesTest : public ::testing::Test {
     server_->Join();
     server_->Flush();  // Their ends committed.
   }
-  void Submit(std::string_view name, int64_t x) {
+  void Submit(std::string_view name, int64_t x, int priority = 0) {
     std::vector<char> bytes = Encode(x);
     server_->Submit(NewTask{.name = std::string(name),
-                            .args = std::string(bytes.begin(), bytes.end())},
+                            .args = std::string(bytes.begin(), bytes.end()),
+                            .priority = priority},
                     [](absl::StatusOr<OpOutcome> accepted) {
                       ASSERT_TRUE(accepted.ok()) << accepted.status();
                     });
@@ -119,6 +129,50 @@ TEST_F(ServerPagesTest, StatusIsTheCtlsJson) {
       << status.body;
   EXPECT_NE(status.body.find("\"failed\":1"), std::string::npos);
   EXPECT_NE(status.body.find("\"workers\":2"), std::string::npos);
+}
+
+TEST_F(ServerPagesTest, StatusSaysWhoRunsWhatAndWhatWaitsAtEachPriority) {
+  Submit(kBlocks.name(), 7);
+  std::string status;
+  for (int i = 0; i < 1000; ++i) {  // 10 s at most.
+    server_->Flush();
+    status = Ask("GET", "/api/status").body;
+    if (status.find("\"name\":\"pages.blocks\",\"attempt\":1,\"worker\":"
+                    "\"local/") != std::string::npos) {
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_NE(status.find("\"running\":[{\"id\":1,\"name\":\"pages.blocks\""),
+            std::string::npos)
+      << status;
+  server_->Pause();
+  Submit(kSquare.name(), 1, 3);
+  Submit(kSquare.name(), 2, 3);
+  Submit(kSquare.name(), 3, -1);
+  server_->Flush();
+  status = Ask("GET", "/api/status").body;
+  EXPECT_NE(status.find("\"queued_by_priority\":[{\"priority\":3,\"tasks\":2},"
+                        "{\"priority\":-1,\"tasks\":1}]"),
+            std::string::npos)
+      << status;
+  EXPECT_EQ(Occurrences(status,
+                        "\"bounds_ms\":[0.01,0.1,0.5,1,5,10,50,100,500,"
+                        "1000,10000,60000]"),
+            2)
+      << status;
+  release_blocked.Notify();
+  server_->Resume();
+  server_->Flush();
+  server_->Join();
+  server_->Flush();
+  status = Ask("GET", "/api/status").body;
+  EXPECT_NE(status.find("\"running\":[]"), std::string::npos) << status;
+  EXPECT_NE(status.find("\"queued_by_priority\":[]"), std::string::npos);
+  // Four attempts ran: the run-time histogram counts them all by 60 s.
+  EXPECT_NE(status.find("\"run_time\":{\"count\":4,"), std::string::npos)
+      << status;
+  EXPECT_NE(status.find(",4]}"), std::string::npos) << status;
 }
 
 TEST_F(ServerPagesTest, EventsCarryTheStatusAsItChanges) {

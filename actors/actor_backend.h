@@ -73,6 +73,9 @@ class ActorBackend {
   void Shutdown();
 
   Stats GetStats() const;
+  std::string WorkerName(int worker) const {
+    return counters_->EndpointName(worker);
+  }
 
   // Whether the calling thread is running one of this queue's tasks, or one
   // of its callbacks on the supervisor's thread: a join there would wait for

@@ -41,6 +41,14 @@ void QueueCounters::NodeConnected(int index, const std::string& name,
   node.slots = slots;
 }
 
+std::string QueueCounters::EndpointName(int index) const {
+  if (index < num_workers_) return "local/" + std::to_string(index);
+  const int k = index - num_workers_;
+  absl::MutexLock lock(&nodes_mu_);
+  const std::optional<NodeBaseline>& base = connected_[k];
+  return base ? "node/" + base->name : "node/#" + std::to_string(k);
+}
+
 void QueueCounters::NodeDisconnected(int index) {
   absl::MutexLock lock(&nodes_mu_);
   std::optional<NodeBaseline>& base = connected_[index - num_workers_];

@@ -61,6 +61,9 @@ class QueueCounters {
   void NodeConnected(int index, const std::string& name, int slots);
   // Its proxy has exited: nothing writes its counters any more.
   void NodeDisconnected(int index);
+  // "local/<index>" for a local worker, "node/<name>" for the node that has
+  // endpoint `index` now, "node/#<k>" when none has it. Thread-safe.
+  std::string EndpointName(int index) const;
 
   // A task ended without running (`why` is kCancelled, kDropped, kCoalesced
   // or kExpired). Thread-safe.

@@ -99,7 +99,7 @@ struct TaskOutcome {
 // milliseconds since the Unix epoch; 0: not yet.
 struct AttemptInfo {
   int number = 0;
-  std::string worker;  // "local/2", "node/0".
+  std::string worker;  // "local/2", "node/<name>" (TaskQueue::worker_name).
   int64_t started_ms = 0;
   int64_t ended_ms = 0;
   // "completed", "failed", "lost" (the server stopped or died while it

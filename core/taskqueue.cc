@@ -220,6 +220,10 @@ Stats TaskQueue::stats() const { return backend_->GetStats(); }
 
 int TaskQueue::num_workers() const { return backend_->num_workers(); }
 
+std::string TaskQueue::worker_name(int worker) const {
+  return backend_->WorkerName(worker);
+}
+
 uint16_t TaskQueue::listening_port() const {
   return backend_->listening_port();
 }

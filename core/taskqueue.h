@@ -295,6 +295,12 @@ class TaskQueue {
 
   int num_workers() const;
 
+  // Who runs an attempt reported as running on `worker` (TaskEvent::worker,
+  // EncodedResult::started): "local/<worker>" for a local worker,
+  // "node/<name>" for the worker node connected there now ("node/#<k>" if
+  // none is, as after it left). Thread-safe; takes a lock for a node's.
+  std::string worker_name(int worker) const;
+
   // The port worker nodes connect to (QueueOptions::listen; the one picked
   // when it said 0), or 0 for a queue that does not listen.
   uint16_t listening_port() const;

@@ -36,10 +36,7 @@ void JournaledTask::started(int attempt, int worker) {
   ABSL_ASSERT(!open_);
   attempt_ = recovered_ + attempt;
   open_ = true;
-  std::string where = worker < num_workers_
-                          ? "local/" + std::to_string(worker)
-                          : "node/" + std::to_string(worker - num_workers_);
-  commits_.Submit(DispatchTask{.id = id_, .worker = std::move(where)},
+  commits_.Submit(DispatchTask{.id = id_, .worker = worker_names_(worker)},
                   LogIfFailed);
 }
 

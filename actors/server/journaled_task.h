@@ -5,7 +5,7 @@
 // GroupCommit in the order they happened.
 //
 //   auto task = std::make_shared<JournaledTask>(
-//       commits, stopping, ended, record.id, record.attempts, num_workers);
+//       commits, stopping, ended, worker_names, record.id, record.attempts);
 //   queue.add_encoded(options, registry, record.task.name, bytes, task);
 //
 // Attempt numbers are the journal's: those recovered from an earlier server
@@ -41,18 +41,20 @@ namespace taskqueue::internal {
 class JournaledTask : public EncodedResult {
  public:
   // `recovered`: attempts the journal holds already (JournalTask::attempts).
-  // `num_workers`: the queue's local workers, to tell them from nodes.
   // `ended` is called with the id on the commit thread once the task's end
-  // is committed. `commits`, `stopping` and `ended` must outlive this.
+  // is committed. `worker_names` says who runs an attempt started on a
+  // worker (TaskQueue::worker_name), as the journal records it. `commits`,
+  // `stopping`, `ended` and `worker_names` must outlive this.
   JournaledTask(GroupCommit& commits, const std::atomic<bool>& stopping,
-                const std::function<void(int64_t)>& ended, int64_t id,
-                int recovered, int num_workers)
+                const std::function<void(int64_t)>& ended,
+                const std::function<std::string(int)>& worker_names, int64_t id,
+                int recovered)
       : commits_(commits),
         stopping_(stopping),
         ended_(ended),
+        worker_names_(worker_names),
         id_(id),
-        recovered_(recovered),
-        num_workers_(num_workers) {}
+        recovered_(recovered) {}
 
   void started(int attempt, int worker) override;
   void retrying(int attempt, std::exception_ptr error) override;
@@ -72,9 +74,9 @@ class JournaledTask : public EncodedResult {
   GroupCommit& commits_;
   const std::atomic<bool>& stopping_;
   const std::function<void(int64_t)>& ended_;
+  const std::function<std::string(int)>& worker_names_;
   const int64_t id_;
   const int recovered_;
-  const int num_workers_;
   absl::Mutex mu_;
   // The journal's number of the attempt that started last, and whether it
   // has not ended yet.

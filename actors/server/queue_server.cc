@@ -134,8 +134,8 @@ void QueueServer::Enqueue(int64_t id, const NewTask& task, int attempts,
   // A task that used up its budget in lost attempts still gets the one
   // that finishes it: the journal has it queued.
   options.max_attempts = std::max(1, attempt_budget - attempts);
-  auto journaled = std::make_shared<JournaledTask>(
-      *commits_, stopping_, ended_, id, attempts, options_.num_workers);
+  auto journaled = std::make_shared<JournaledTask>(*commits_, stopping_, ended_,
+                                                   worker_names_, id, attempts);
   absl::MutexLock lock(&enqueue_mu_);
   // Stop clears the queue once: nothing may join it after that.
   if (stopping_.load()) return;

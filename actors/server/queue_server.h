@@ -115,6 +115,9 @@ class QueueServer {
   std::unordered_map<int64_t, std::vector<Found>> waiters_;
   bool stopped_ = false;  // Likewise.
   const std::function<void(int64_t)> ended_ = [this](int64_t id) { Ended(id); };
+  const std::function<std::string(int)> worker_names_ = [this](int worker) {
+    return queue_->worker_name(worker);
+  };
   // Set once, by Stop, under enqueue_mu_; JournaledTask reads it too.
   absl::Mutex enqueue_mu_;
   std::atomic<bool> stopping_{false};

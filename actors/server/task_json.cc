@@ -53,7 +53,7 @@ namespace {
 // StatusJson's keys, without the braces around them.
 std::string StatusFields(const ServerStatus& s) {
   double per_second = s.uptime_ms > 0 ? s.completed * 1000.0 / s.uptime_ms : 0;
-  std::string out = "{\"tasks\":{";
+  std::string out = "\"tasks\":{";
   for (int i = 0; i < kStates && i < static_cast<int>(s.tasks_by_state.size());
        ++i) {
     absl::StrAppend(&out, i > 0 ? "," : "",

@@ -125,6 +125,8 @@ TEST_F(ServerPagesTest, StatusIsTheCtlsJson) {
   HttpResponse status = Ask("GET", "/api/status");
   ASSERT_EQ(status.status, 200) << status.body;
   EXPECT_EQ(status.content_type, "application/json");
+  EXPECT_EQ(status.body.rfind("{\"tasks\":{\"queued\":0,", 0), 0u)
+      << status.body;
   EXPECT_NE(status.body.find("\"completed\":3"), std::string::npos)
       << status.body;
   EXPECT_NE(status.body.find("\"failed\":1"), std::string::npos);

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <stdexcept>
+#include <string>
 #include <thread>
 
 namespace taskqueue_demo {
@@ -15,8 +16,21 @@ int64_t SleepMs(int64_t ms) {
 
 std::string Fail(std::string why) { throw std::runtime_error(why); }
 
+int64_t Flaky(int64_t down_until_unix_ms) {
+  const int64_t now_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(
+          std::chrono::system_clock::now().time_since_epoch())
+          .count();
+  if (now_ms < down_until_unix_ms) {
+    throw std::runtime_error("demo.flaky: the service is down for another " +
+                             std::to_string(down_until_unix_ms - now_ms) +
+                             " ms; retry me later");
+  }
+  return down_until_unix_ms;
+}
+
 void AddDemoTasks(taskqueue::TaskRegistry& registry) {
-  registry.Add(kSquare).Add(kSleepMs).Add(kFail);
+  registry.Add(kSquare).Add(kSleepMs).Add(kFail).Add(kFlaky);
 }
 
 }  // namespace taskqueue_demo

@@ -20,12 +20,17 @@ int64_t Square(int64_t x);
 int64_t SleepMs(int64_t ms);
 // Throws std::runtime_error(why): a task that always fails.
 std::string Fail(std::string why);
+// A call to a service that is down until `down_until_unix_ms`: throws if it
+// runs before then, returns its argument after, so a task that failed and is
+// retried later completes, on whichever worker or node runs it.
+int64_t Flaky(int64_t down_until_unix_ms);
 
 inline constexpr taskqueue::NamedTask<&Square> kSquare{"demo.square"};
 inline constexpr taskqueue::NamedTask<&SleepMs> kSleepMs{"demo.sleep_ms"};
 inline constexpr taskqueue::NamedTask<&Fail> kFail{"demo.fail"};
+inline constexpr taskqueue::NamedTask<&Flaky> kFlaky{"demo.flaky"};
 
-// Adds the three to `registry`.
+// Adds the four to `registry`.
 void AddDemoTasks(taskqueue::TaskRegistry& registry);
 
 }  // namespace taskqueue_demo

@@ -9,7 +9,8 @@
 namespace taskqueue::internal {
 namespace {
 
-// Schema version 1. Times are Unix microseconds. An attempt row is written
+// Schema version 2 (version 1 lacked kCountsSchema). Times are Unix
+// microseconds. An attempt row is written
 // when the attempt starts and closed when it ends, so a task's history is
 // complete even for attempts cut short by a crash ("lost", on Recover).
 constexpr const char* kCreateSchema = R"sql(
@@ -44,6 +45,31 @@ CREATE TABLE attempts (
   error_message TEXT,
   PRIMARY KEY (task_id, number)
 ) WITHOUT ROWID;
+)sql";
+
+// Tasks by state, kept by triggers in the transaction that changes them, so
+// counting a journal of millions reads eight rows instead of its index (a
+// dashboard asks every second, on the commit thread). Filled from `tasks`,
+// so it also upgrades a version-1 journal.
+constexpr const char* kCountsSchema = R"sql(
+CREATE TABLE state_counts (
+  state INTEGER PRIMARY KEY,
+  tasks INTEGER NOT NULL
+);
+WITH s(state) AS (VALUES (0), (1), (2), (3), (4), (5), (6), (7))
+  INSERT INTO state_counts (state, tasks)
+  SELECT state, (SELECT count(*) FROM tasks t WHERE t.state = s.state) FROM s;
+CREATE TRIGGER tasks_counted_in AFTER INSERT ON tasks BEGIN
+  UPDATE state_counts SET tasks = tasks + 1 WHERE state = NEW.state;
+END;
+CREATE TRIGGER tasks_counted_moved AFTER UPDATE OF state ON tasks
+  WHEN OLD.state != NEW.state BEGIN
+  UPDATE state_counts SET tasks = tasks - 1 WHERE state = OLD.state;
+  UPDATE state_counts SET tasks = tasks + 1 WHERE state = NEW.state;
+END;
+CREATE TRIGGER tasks_counted_out AFTER DELETE ON tasks BEGIN
+  UPDATE state_counts SET tasks = tasks - 1 WHERE state = OLD.state;
+END;
 )sql";
 
 constexpr const char* kTaskColumns =
@@ -135,17 +161,16 @@ absl::StatusOr<std::unique_ptr<Journal>> Journal::Open(
   const int64_t version = header->Int(1);
   const int64_t objects = header->Int(2);
   header->Reset();
+  const std::string stamp =
+      absl::StrFormat("PRAGMA application_id = %d; PRAGMA user_version = %d;",
+                      kApplicationId, kSchemaVersion);
   if (application_id == 0 && objects == 0) {
-    if (absl::Status s = journal->Exec(kCreateSchema); !s.ok()) {
-      return in_file(s);
+    for (const char* sql : {kCreateSchema, kCountsSchema, stamp.c_str()}) {
+      if (absl::Status s = journal->Exec(sql); !s.ok()) return in_file(s);
     }
-    if (absl::Status s = journal->Exec(
-            absl::StrFormat("PRAGMA application_id = %d; PRAGMA user_version "
-                            "= %d;",
-                            kApplicationId, kSchemaVersion)
-                .c_str());
-        !s.ok()) {
-      return in_file(s);
+  } else if (application_id == kApplicationId && version == 1) {
+    for (const char* sql : {kCountsSchema, stamp.c_str()}) {
+      if (absl::Status s = journal->Exec(sql); !s.ok()) return in_file(s);
     }
   } else if (application_id != kApplicationId) {
     return absl::FailedPreconditionError(absl::StrCat(
@@ -549,8 +574,8 @@ absl::StatusOr<std::vector<JournalTask>> Journal::List(const TaskQuery& query) {
 }
 
 absl::StatusOr<std::array<int64_t, 8>> Journal::CountByState() {
-  absl::StatusOr<SqliteStatement> select = SqliteStatement::Prepare(
-      db_, "SELECT state, count(*) FROM tasks GROUP BY state");
+  absl::StatusOr<SqliteStatement> select =
+      SqliteStatement::Prepare(db_, "SELECT state, tasks FROM state_counts");
   if (!select.ok()) return select.status();
   std::array<int64_t, 8> counts{};
   for (;;) {

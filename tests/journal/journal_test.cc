@@ -9,6 +9,7 @@
 
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -33,6 +34,29 @@ NewTask Named(std::string name, std::string args = "args",
                  .label = "batch",
                  .idempotency_key = std::move(key),
                  .max_attempts = 2};
+}
+
+// The journal's kept counts by state, checked against a count of its tasks
+// (a closed journal only: an open one holds its lock).
+void ExpectCountsMatchTasks(const std::string& path) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  char* error = nullptr;
+  int mismatches = -1;
+  EXPECT_EQ(sqlite3_exec(
+                db,
+                "SELECT count(*) FROM state_counts c WHERE c.tasks != "
+                "(SELECT count(*) FROM tasks t WHERE t.state = c.state)",
+                [](void* out, int, char** values, char**) {
+                  *static_cast<int*>(out) = std::atoi(values[0]);
+                  return 0;
+                },
+                &mismatches, &error),
+            SQLITE_OK)
+      << error;
+  sqlite3_free(error);
+  sqlite3_close(db);
+  EXPECT_EQ(mismatches, 0);
 }
 
 class JournalTest : public ::testing::Test {
@@ -186,6 +210,8 @@ TEST_F(JournalTest, AnIdempotencyKeyNamesOneTaskUntilCompacted) {
   ASSERT_TRUE(later.ok()) << later.status();
   EXPECT_TRUE(later->created);
   EXPECT_GT(later->id, id + 2);  // Ids are never reused.
+  journal.reset();
+  ExpectCountsMatchTasks(path_);
 }
 
 TEST_F(JournalTest, FailedTasksAreDeadLetteredAndRetryable) {
@@ -215,6 +241,8 @@ TEST_F(JournalTest, FailedTasksAreDeadLetteredAndRetryable) {
   EXPECT_EQ((*task)->state, TaskState::kQueued);
   EXPECT_EQ((*task)->attempt_budget, 1 + 2);  // One used, max_attempts more.
   EXPECT_EQ((*task)->ended, absl::InfinitePast());
+  journal.reset();
+  ExpectCountsMatchTasks(path_);
 }
 
 TEST_F(JournalTest, RecoverRequeuesWhatWasRunningAndSaysTheAttemptWasLost) {
@@ -353,12 +381,36 @@ TEST_F(JournalTest, RefusesAnotherProgramsDatabase) {
 
 TEST_F(JournalTest, RefusesAJournalOfANewerSchema) {
   OpenJournal().reset();
-  RunSql(path_, "PRAGMA user_version = 2;");
+  RunSql(path_, "PRAGMA user_version = 3;");
   absl::StatusOr<std::unique_ptr<Journal>> journal =
       Journal::Open({.path = path_});
   EXPECT_EQ(journal.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_THAT(journal.status().message(),
-              HasSubstr("schema version 2, newer than this server reads (1)"));
+              HasSubstr("schema version 3, newer than this server reads (2)"));
+}
+
+// Version 1 counted tasks by state with a scan; Open adds the counts.
+TEST_F(JournalTest, UpgradesAVersion1JournalAndCountsItsTasks) {
+  {
+    std::unique_ptr<Journal> journal = OpenJournal();
+    const int64_t a = Accept(*journal, Named("a"));
+    Accept(*journal, Named("b"));
+    ASSERT_TRUE(CommitOne(*journal, DispatchTask{a, "local/0"}).ok());
+  }
+  RunSql(path_,
+         "DROP TRIGGER tasks_counted_in; DROP TRIGGER tasks_counted_moved; "
+         "DROP TRIGGER tasks_counted_out; DROP TABLE state_counts; "
+         "PRAGMA user_version = 1;");
+  std::unique_ptr<Journal> journal = OpenJournal();
+  ASSERT_NE(journal, nullptr);
+  absl::StatusOr<std::array<int64_t, 8>> counts = journal->CountByState();
+  ASSERT_TRUE(counts.ok()) << counts.status();
+  EXPECT_EQ((*counts)[static_cast<int>(TaskState::kQueued)], 1);
+  EXPECT_EQ((*counts)[static_cast<int>(TaskState::kRunning)], 1);
+  Accept(*journal, Named("c"));
+  counts = journal->CountByState();
+  ASSERT_TRUE(counts.ok());
+  EXPECT_EQ((*counts)[static_cast<int>(TaskState::kQueued)], 2);
 }
 
 TEST_F(JournalTest, RefusesAJournalInUse) {
@@ -464,6 +516,9 @@ TEST_F(JournalTest, AFullDiskRefusesCommitsAndLosesNothingAcknowledged) {
   std::vector<int64_t> ids;
   for (const JournalTask& t : *tasks) ids.push_back(t.id);
   EXPECT_EQ(ids, acked);
+  // The failed commits' counts were rolled back with their tasks.
+  journal.reset();
+  ExpectCountsMatchTasks(path_);
 }
 
 }  // namespace

@@ -21,6 +21,7 @@
 #include <memory>
 #include <optional>
 
+#include "taskqueue/dashboard_options.h"
 #include "taskqueue/listen_options.h"
 #include "taskqueue/task_failure.h"
 #include "taskqueue/task_observer.h"
@@ -90,6 +91,10 @@ struct QueueOptions {
 
   // Accept worker nodes (listen_options.h). Default: none, and no network.
   std::optional<ListenOptions> listen;
+
+  // Serve a live dashboard and /metrics over HTTP (dashboard_options.h);
+  // implies record_timings, for its latency charts. Default: none.
+  std::optional<DashboardOptions> dashboard;
 
   // Each worker is a thread; past this, a mistake (a count of tasks passed as
   // a count of workers, say) would exhaust the machine instead of failing.

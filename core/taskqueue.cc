@@ -5,11 +5,14 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <utility>
 
+#include "absl/status/statusor.h"
 #include "actors/actor_backend.h"
+#include "actors/pages/queue_pages.h"
 #include "taskqueue/named_task_errors.h"
 #include "taskqueue/remote_call.h"
 #include "taskqueue/task_registry.h"
@@ -47,6 +50,8 @@ QueueOptions Validated(QueueOptions options) {
                                 ", got " + std::to_string(options.num_workers));
   }
   if (options.listen) Validate(*options.listen);
+  // The dashboard charts latency percentiles.
+  if (options.dashboard) options.record_timings = true;
   // on_error (empty: the default), max_queued (0: no bound), observer
   // (null: none) and record_timings take any value.
   Check(options.overflow == OverflowPolicy::kBlock ||
@@ -83,9 +88,27 @@ std::atomic<uint64_t> next_task_id{1};
 TaskQueue::TaskQueue(int num_workers)
     : TaskQueue(QueueOptions{.num_workers = num_workers}) {}
 
-TaskQueue::TaskQueue(QueueOptions options)
-    : backend_(std::make_unique<internal::ActorBackend>(
-          Validated(std::move(options)))) {}
+TaskQueue::TaskQueue(QueueOptions options) {
+  options = Validated(std::move(options));
+  std::optional<DashboardOptions> dashboard = options.dashboard;
+  backend_ = std::make_unique<internal::ActorBackend>(std::move(options));
+  if (dashboard) {
+    absl::StatusOr<std::unique_ptr<internal::QueuePages>> pages =
+        internal::QueuePages::Serve(*backend_, *dashboard);
+    if (!pages.ok()) {
+      // backend_ stops the queue as the exception leaves.
+      throw std::invalid_argument("taskqueue: the dashboard: " +
+                                  std::string(pages.status().message()));
+    }
+    dashboard_ = *std::move(pages);
+    std::string where = "http://" + dashboard->address + ":" +
+                        std::to_string(dashboard_->port()) + "/";
+    if (dashboard->token.empty()) {
+      where += " (write token " + dashboard_->token() + ")";
+    }
+    std::fprintf(stderr, "taskqueue: dashboard on %s\n", where.c_str());
+  }
+}
 
 TaskQueue::~TaskQueue() {
   if (backend_->OnOwnWorker()) {
@@ -222,6 +245,10 @@ int TaskQueue::num_workers() const { return backend_->num_workers(); }
 
 std::string TaskQueue::worker_name(int worker) const {
   return backend_->WorkerName(worker);
+}
+
+uint16_t TaskQueue::dashboard_port() const {
+  return dashboard_ ? dashboard_->port() : 0;
 }
 
 uint16_t TaskQueue::listening_port() const {

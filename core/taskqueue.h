@@ -103,6 +103,7 @@
 namespace taskqueue {
 namespace internal {
 class ActorBackend;
+class QueuePages;
 }  // namespace internal
 
 class TaskQueue {
@@ -305,6 +306,10 @@ class TaskQueue {
   // when it said 0), or 0 for a queue that does not listen.
   uint16_t listening_port() const;
 
+  // The port of the dashboard (QueueOptions::dashboard; the one picked when
+  // it said 0), or 0 for a queue without one.
+  uint16_t dashboard_port() const;
+
  private:
   void Enqueue(internal::Attempt attempt);
   // The token f gets: a live one only when f takes one.
@@ -357,6 +362,9 @@ class TaskQueue {
   void EnqueueControlled(internal::ControlRef control, internal::Attempt first);
 
   std::unique_ptr<internal::ActorBackend> backend_;
+  // Set with QueueOptions::dashboard. Declared after backend_, so destroyed
+  // before it: no page reads a queue that is gone.
+  std::unique_ptr<internal::QueuePages> dashboard_;
 };
 
 }  // namespace taskqueue

@@ -16,7 +16,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "actors/metrics/prometheus_text.h"
-#include "actors/server/dashboard_html.h"
+#include "actors/pages/dashboard_html.h"
+#include "actors/pages/json_reply.h"
+#include "actors/pages/queue_metrics.h"
+#include "actors/pages/status_events.h"
 #include "actors/server/task_json.h"
 #include "actors/server/task_views.h"
 #include "taskqueue/stats.h"
@@ -32,30 +35,20 @@ constexpr int kMaxPage = 1000;
 // a fleet of thousands.
 constexpr int kMaxRunningShown = 200;
 
-HttpResponse JsonResponse(int status, std::string body) {
-  return {.status = status,
-          .content_type = "application/json",
-          .body = std::move(body) + "\n"};
-}
-
-HttpResponse Error(int status, const std::string& why) {
-  return JsonResponse(status, "{\"error\":" + JsonString(why) + "}");
-}
-
 // An absl::Status as the HTTP status that says the same.
 HttpResponse ErrorOf(const absl::Status& status) {
   switch (status.code()) {
     case absl::StatusCode::kNotFound:
-      return Error(404, std::string(status.message()));
+      return ErrorReply(404, std::string(status.message()));
     case absl::StatusCode::kFailedPrecondition:
-      return Error(409, std::string(status.message()));
+      return ErrorReply(409, std::string(status.message()));
     case absl::StatusCode::kInvalidArgument:
-      return Error(400, std::string(status.message()));
+      return ErrorReply(400, std::string(status.message()));
     case absl::StatusCode::kUnavailable:
     case absl::StatusCode::kDeadlineExceeded:
-      return Error(503, std::string(status.message()));
+      return ErrorReply(503, std::string(status.message()));
     default:
-      return Error(500, std::string(status.message()));
+      return ErrorReply(500, std::string(status.message()));
   }
 }
 
@@ -121,59 +114,19 @@ std::optional<TaskState> StateNamed(const std::string& name) {
   return std::nullopt;
 }
 
-// Equal without saying where they differ, by how long it took.
-bool SameToken(const std::string& a, const std::string& b) {
-  if (a.size() != b.size()) return false;
-  unsigned char differ = 0;
-  for (size_t i = 0; i < a.size(); ++i) differ |= a[i] ^ b[i];
-  return differ == 0;
-}
-
-double Seconds(std::chrono::nanoseconds d) {
-  return std::chrono::duration<double>(d).count();
-}
-
-void AddHistogram(PrometheusText& out, const std::string& name,
-                  const std::string& help, const Percentiles& p) {
-  out.Family(name, "histogram", help);
-  std::vector<double> bounds;
-  for (std::chrono::nanoseconds bound : Percentiles::kBounds) {
-    bounds.push_back(Seconds(bound));
-  }
-  out.Histogram(name, {}, bounds,
-                std::vector<uint64_t>(p.cumulative.begin(), p.cumulative.end()),
-                p.count, Seconds(p.sum));
-}
-
-void AddCounter(PrometheusText& out, const std::string& name,
-                const std::string& help, double value) {
-  out.Family(name, "counter", help);
-  out.Sample(name, {}, value);
-}
-
-void AddGauge(PrometheusText& out, const std::string& name,
-              const std::string& help, double value) {
-  out.Family(name, "gauge", help);
-  out.Sample(name, {}, value);
-}
-
 }  // namespace
 
 ServerPages::ServerPages(QueueServer& server, PagesOptions options)
-    : server_(server), options_(std::move(options)) {
-  if (options_.token.empty()) {
-    throw std::invalid_argument(
-        "taskqueue server: the HTTP pages need a token for writes");
-  }
-}
+    : server_(server), options_(std::move(options)), token_(options_.token) {}
 
 HttpResponse ServerPages::Handle(const HttpRequest& request) {
   const std::string& path = request.path;
   const bool get = request.method == "GET";
   const bool post = request.method == "POST";
   auto only = [&](bool allowed, auto answer) {
-    return allowed ? answer()
-                   : Error(405, request.method + " is not allowed on " + path);
+    return allowed
+               ? answer()
+               : ErrorReply(405, request.method + " is not allowed on " + path);
   };
   if (path == "/" || path == "/index.html") {
     return only(get, [&] {
@@ -198,14 +151,15 @@ HttpResponse ServerPages::Handle(const HttpRequest& request) {
     }
     int64_t id = 0;
     if (!absl::SimpleAtoi(rest, &id) || id <= 0) {
-      return Error(400, "a task id is a positive number, not \"" + rest + "\"");
+      return ErrorReply(400,
+                        "a task id is a positive number, not \"" + rest + "\"");
     }
     if (action.empty()) return only(get, [&] { return Task(id); });
     if (action == "retry") {
       return only(post, [&] { return Write(request, action, id); });
     }
   }
-  return Error(404, "no page " + path);
+  return ErrorReply(404, "no page " + path);
 }
 
 HttpResponse ServerPages::Metrics() {
@@ -224,83 +178,16 @@ HttpResponse ServerPages::Metrics() {
         {{"state", std::string(TaskStateName(static_cast<TaskState>(i)))}},
         static_cast<double>((*counts)[i]));
   }
-  AddCounter(out, "taskqueue_tasks_submitted_total",
-             "Tasks handed to the queue since the server started (recovered "
-             "ones included).",
-             stats.submitted);
-  AddCounter(out, "taskqueue_tasks_completed_total",
-             "Tasks that returned normally since the server started.",
-             stats.completed);
-  AddCounter(out, "taskqueue_tasks_failed_total",
-             "Tasks whose last attempt threw since the server started.",
-             stats.failed);
-  out.Family("taskqueue_tasks_not_run_total", "counter",
-             "Tasks that ended without running, by reason.");
-  for (const auto& [reason, n] : std::vector<std::pair<std::string, uint64_t>>{
-           {"cancelled", stats.cancelled},
-           {"dropped", stats.dropped},
-           {"coalesced", stats.coalesced},
-           {"expired", stats.expired}}) {
-    out.Sample("taskqueue_tasks_not_run_total", {{"reason", reason}},
-               static_cast<double>(n));
-  }
-  AddCounter(out, "taskqueue_attempts_retried_total",
-             "Attempts that threw and were scheduled again.", stats.retried);
-  AddCounter(out, "taskqueue_worker_restarts_total",
-             "Worker actors that died and were replaced.", stats.restarts);
-  AddGauge(out, "taskqueue_tasks_queued",
-           "Tasks waiting for a worker, a delay or a retry.", stats.queued);
-  AddGauge(out, "taskqueue_tasks_running", "Tasks in an attempt now.",
-           stats.running);
-  AddGauge(out, "taskqueue_paused", "1 while the queue gives out no tasks.",
-           stats.paused ? 1 : 0);
-  AddGauge(out, "taskqueue_workers", "Local worker actors.",
-           server_.queue().num_workers());
-  AddGauge(out, "taskqueue_uptime_seconds", "Since the server started.",
-           absl::ToDoubleSeconds(server_.uptime()));
+  AddQueueMetrics(stats, server_.queue().num_workers(), server_.uptime(), out);
   GroupCommit::Counts commits = server_.commit_counts();
-  AddCounter(out, "taskqueue_journal_commits_total",
-             "Journal transactions (each one flush with synchronous=FULL).",
+  out.Family("taskqueue_journal_commits_total", "counter",
+             "Journal transactions (each one flush with synchronous=FULL).");
+  out.Sample("taskqueue_journal_commits_total", {},
              static_cast<double>(commits.groups));
-  AddCounter(out, "taskqueue_journal_operations_total",
-             "Journal operations committed in them.",
+  out.Family("taskqueue_journal_operations_total", "counter",
+             "Journal operations committed in them.");
+  out.Sample("taskqueue_journal_operations_total", {},
              static_cast<double>(commits.operations));
-  AddHistogram(out, "taskqueue_queue_wait_seconds",
-               "From a task's add to the start of each attempt.",
-               stats.queue_wait);
-  AddHistogram(out, "taskqueue_run_seconds", "Each attempt's run time.",
-               stats.run_time);
-  const std::vector<std::pair<std::string, std::string>> node_families = {
-      {"taskqueue_node_connected", "1 while the worker node is connected."},
-      {"taskqueue_node_slots", "Tasks the node runs at once."},
-      {"taskqueue_node_attempts_started_total", "Attempts started on it."},
-      {"taskqueue_node_attempts_completed_total", "Attempts it completed."},
-      {"taskqueue_node_attempts_failed_total", "Attempts that threw on it."}};
-  for (size_t f = 0; f < node_families.size(); ++f) {
-    const auto& [name, help] = node_families[f];
-    out.Family(name, f < 2 ? "gauge" : "counter", help);
-    for (const auto& [node, s] : stats.nodes) {
-      const double values[] = {
-          s.connected ? 1.0 : 0.0, static_cast<double>(s.slots),
-          static_cast<double>(s.started), static_cast<double>(s.completed),
-          static_cast<double>(s.failed)};
-      out.Sample(name, {{"node", node}}, values[f]);
-    }
-  }
-  const std::vector<std::pair<std::string, std::string>> name_families = {
-      {"taskqueue_named_submitted_total", "Tasks added, by task name."},
-      {"taskqueue_named_completed_total", "Tasks completed, by task name."},
-      {"taskqueue_named_failed_total", "Tasks failed, by task name."}};
-  for (size_t f = 0; f < name_families.size(); ++f) {
-    const auto& [name, help] = name_families[f];
-    out.Family(name, "counter", help);
-    for (const auto& [task, s] : stats.by_name) {
-      const double values[] = {static_cast<double>(s.submitted),
-                               static_cast<double>(s.completed),
-                               static_cast<double>(s.failed)};
-      out.Sample(name, {{"task", task}}, values[f]);
-    }
-  }
   return {.content_type = PrometheusText::kContentType, .body = out.text()};
 }
 
@@ -311,17 +198,11 @@ HttpResponse ServerPages::Status() {
         return LiveStatusOf(server, journal, kMaxRunningShown);
       });
   if (!status.ok()) return ErrorOf(status.status());
-  return JsonResponse(200, LiveStatusJson(*status));
+  return JsonReply(200, LiveStatusJson(*status));
 }
 
 HttpResponse ServerPages::Events() {
-  return {.content_type = "text/event-stream",
-          .next_event = [this]() -> std::optional<std::string> {
-            std::string status = Status().body;  // JSON, an error's too.
-            if (!status.empty() && status.back() == '\n') status.pop_back();
-            return status;
-          },
-          .event_interval = options_.event_interval};
+  return StatusEvents([this] { return Status(); }, options_.event_interval);
 }
 
 HttpResponse ServerPages::Tasks(const HttpRequest& request) {
@@ -337,7 +218,8 @@ HttpResponse ServerPages::Tasks(const HttpRequest& request) {
   if (auto it = request.query.find("state");
       it != request.query.end() && !it->second.empty()) {
     query.state = StateNamed(it->second);
-    if (!query.state) return Error(400, "no task state \"" + it->second + "\"");
+    if (!query.state)
+      return ErrorReply(400, "no task state \"" + it->second + "\"");
   }
   if (auto it = request.query.find("label");
       it != request.query.end() && !it->second.empty()) {
@@ -357,7 +239,7 @@ HttpResponse ServerPages::Tasks(const HttpRequest& request) {
             return infos;
           });
   if (!tasks.ok()) return ErrorOf(tasks.status());
-  return JsonResponse(200, TaskListJson(*tasks));
+  return JsonReply(200, TaskListJson(*tasks));
 }
 
 HttpResponse ServerPages::Task(int64_t id) {
@@ -372,40 +254,16 @@ HttpResponse ServerPages::Task(int64_t id) {
         return TaskInfoOf(**std::move(found));
       });
   if (!task.ok()) return ErrorOf(task.status());
-  return JsonResponse(200, TaskJson(*task));
-}
-
-bool ServerPages::Authorized(const HttpRequest& request,
-                             HttpResponse* refusal) const {
-  std::string given;
-  if (auto it = request.headers.find("x-taskqueue-token");
-      it != request.headers.end()) {
-    given = it->second;
-  } else if (auto auth = request.headers.find("authorization");
-             auth != request.headers.end() &&
-             auth->second.rfind("Bearer ", 0) == 0) {
-    given = auth->second.substr(7);
-  }
-  if (given.empty()) {
-    *refusal = Error(401,
-                     "writes need the server's token (Authorization: Bearer "
-                     "TOKEN), printed when it started");
-    return false;
-  }
-  if (!SameToken(given, options_.token)) {
-    *refusal = Error(403, "not the server's token");
-    return false;
-  }
-  return true;
+  return JsonReply(200, TaskJson(*task));
 }
 
 HttpResponse ServerPages::Write(const HttpRequest& request,
                                 const std::string& action, int64_t id) {
   HttpResponse refusal;
-  if (!Authorized(request, &refusal)) return refusal;
+  if (!token_.Allows(request, &refusal)) return refusal;
   if (action == "pause" || action == "resume") {
     action == "pause" ? server_.Pause() : server_.Resume();
-    return JsonResponse(
+    return JsonReply(
         200,
         absl::StrCat("{\"paused\":", server_.paused() ? "true" : "false", "}"));
   }
@@ -413,13 +271,13 @@ HttpResponse ServerPages::Write(const HttpRequest& request,
     absl::StatusOr<int64_t> age =
         NumberParam(request, "older_than_ms", -1, 0, INT64_MAX);
     if (!age.ok()) return ErrorOf(age.status());
-    if (*age < 0) return Error(400, "purge needs older_than_ms");
+    if (*age < 0) return ErrorReply(400, "purge needs older_than_ms");
     const absl::Time before = absl::Now() - absl::Milliseconds(*age);
     absl::StatusOr<int64_t> purged = ReadJournal<int64_t>(
         server_, options_.read_timeout,
         [before](Journal& journal) { return journal.Compact(before); });
     if (!purged.ok()) return ErrorOf(purged.status());
-    return JsonResponse(200, absl::StrCat("{\"purged\":", *purged, "}"));
+    return JsonReply(200, absl::StrCat("{\"purged\":", *purged, "}"));
   }
   // retry
   auto answer = std::make_shared<std::promise<Crossing<bool>>>();
@@ -429,13 +287,14 @@ HttpResponse ServerPages::Write(const HttpRequest& request,
                                   : Cross(absl::StatusOr<bool>(status)));
   });
   if (retried.wait_for(options_.read_timeout) != std::future_status::ready) {
-    return Error(503, "the journal did not answer in time (busy, or stopping)");
+    return ErrorReply(503,
+                      "the journal did not answer in time (busy, or stopping)");
   }
   Crossing<bool> crossed = retried.get();
   if (!crossed.value) {
     return ErrorOf(absl::Status(crossed.code, crossed.message));
   }
-  return JsonResponse(200, absl::StrCat("{\"retried\":", id, "}"));
+  return JsonReply(200, absl::StrCat("{\"retried\":", id, "}"));
 }
 
 }  // namespace taskqueue::internal

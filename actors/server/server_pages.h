@@ -10,7 +10,7 @@
 //   });
 //
 // Routes:
-//   GET  /                        the dashboard (dashboard/dashboard.html)
+//   GET  /                        the dashboard (actors/pages/dashboard.html)
 //   GET  /metrics                 Prometheus text format (0.0.4)
 //   GET  /api/status              LiveStatusJson (task_json.h): StatusJson's
 //                                 keys, who runs what, the queue by priority,
@@ -42,6 +42,7 @@
 #include <string>
 
 #include "actors/http/http_server.h"
+#include "actors/pages/write_token.h"
 #include "actors/server/queue_server.h"
 
 namespace taskqueue::internal {
@@ -66,10 +67,9 @@ class ServerPages {
   HttpResponse Task(int64_t id);
   HttpResponse Write(const HttpRequest& request, const std::string& action,
                      int64_t id);
-  bool Authorized(const HttpRequest& request, HttpResponse* refusal) const;
-
   QueueServer& server_;
   const PagesOptions options_;
+  const WriteToken token_;
 };
 
 }  // namespace taskqueue::internal

@@ -102,8 +102,22 @@ std::string StatusJson(const ServerStatus& s) {
   return "{" + StatusFields(s) + "}";
 }
 
+std::vector<NodeInfo> NodeInfosOf(const Stats& stats) {
+  std::vector<NodeInfo> nodes;
+  for (const auto& [name, node] : stats.nodes) {
+    nodes.push_back(NodeInfo{.name = name,
+                             .slots = node.slots,
+                             .connected = node.connected,
+                             .started = node.started,
+                             .completed = node.completed,
+                             .failed = node.failed});
+  }
+  return nodes;
+}
+
 std::string LiveStatusJson(const LiveStatus& s) {
-  std::string out = "{" + StatusFields(s.server) + ",\"running\":[";
+  std::string out = "{" + StatusFields(s.server) +
+                    ",\"journal\":" + Bool(s.journal) + ",\"running\":[";
   for (size_t i = 0; i < s.running.size(); ++i) {
     const RunningTask& r = s.running[i];
     absl::StrAppend(&out, i > 0 ? "," : "", "{\"id\":", r.id,

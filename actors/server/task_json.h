@@ -44,15 +44,22 @@ struct RunningTask {
 // server started (Stats).
 struct LiveStatus {
   ServerStatus server;
+  // False for an in-process queue: its counts are since it started, and it
+  // has no task table (/api/tasks).
+  bool journal = true;
   std::vector<RunningTask> running;
   // (priority, queued tasks), highest priority first.
   std::vector<std::pair<int, int64_t>> queued_by_priority;
   Stats stats;
 };
 
-// StatusJson's keys and "running": [...], "queued_by_priority": [{"priority",
-// "tasks"}...], "since_start": {"retried", "restarts", "cancelled",
-// "dropped", "coalesced", "expired"}, and "queue_wait" and "run_time":
+// The queue's worker nodes (Stats::nodes) as a status shows them.
+std::vector<NodeInfo> NodeInfosOf(const Stats& stats);
+
+// StatusJson's keys and "journal", "running": [...], "queued_by_priority":
+// [{"priority", "tasks"}...], "since_start": {"retried", "restarts",
+// "cancelled", "dropped", "coalesced", "expired"}, and "queue_wait" and
+// "run_time":
 // {"count", "p50_ms", "p99_ms", "bounds_ms": [...], "cumulative": [...]}: the
 // histograms' cumulative counts at each bound, from which a page computes
 // the percentiles of any interval.

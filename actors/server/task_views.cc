@@ -57,15 +57,8 @@ ServerStatus ServerStatusOf(QueueServer& server,
       .paused = server.paused(),
       .completed = stats.completed,
       .uptime_ms = absl::ToInt64Milliseconds(server.uptime()),
+      .nodes = NodeInfosOf(stats),
   };
-  for (const auto& [name, node] : stats.nodes) {
-    status.nodes.push_back(NodeInfo{.name = name,
-                                    .slots = node.slots,
-                                    .connected = node.connected,
-                                    .started = node.started,
-                                    .completed = node.completed,
-                                    .failed = node.failed});
-  }
   return status;
 }
 

@@ -91,7 +91,7 @@ async function main() {
     await page.dispatchEvent("#token", "change");
     await page.click("#pause");
     await until("the refusal on the page", 10000, async () =>
-      (await page.textContent("#message")).includes("not the server's token"));
+      (await page.textContent("#message")).includes("not the token"));
     if ((await api(page, "/api/status")).paused) fail("paused by a wrong token");
 
     // A dead-lettered demo.flaky task, retried from the page, completes.

@@ -3,7 +3,9 @@
 // workload): the counts change as tasks complete, who runs what is shown, a
 // write with a wrong token is refused on the page, a failed task retried from
 // the page completes, and pause and resume from the page stop and restart
-// the queue. Screenshots go to $SCREENSHOTS. Every wait is bounded.
+// the queue. Then the same page of an in-process TaskQueue
+// ($IN_PROCESS_URL): live counts, no task tables, pause and resume.
+// Screenshots go to $SCREENSHOTS. Every wait is bounded.
 "use strict";
 const path = require("path");
 
@@ -141,6 +143,29 @@ async function main() {
     await until("tasks completing again", 20000, async () =>
       (await api(page, "/api/status")).completed_since_start > pausedAfter);
     console.log("paused and resumed from the page");
+
+    // An in-process queue's page: the same, without the journal's tables.
+    await page.goto(process.env.IN_PROCESS_URL);
+    await page.waitForSelector("#count-completed", { timeout: 10000 });
+    const inProcess = await count(page, "completed");
+    await until("the in-process queue's completed count to rise", 20000,
+                async () => (await count(page, "completed")) > inProcess);
+    await until("the in-process page's own title", 10000, async () =>
+      (await page.textContent("#counts-title")).includes("since the queue started"));
+    for (const hidden of ["#tasks", "#failed", "#queued"]) {
+      if (await page.isVisible(hidden)) fail(hidden + " shown for an in-process queue");
+    }
+    if (!(await count(page, "failed") >= 0)) fail("no failed count");
+    await page.fill("#token", token);
+    await page.dispatchEvent("#token", "change");
+    await page.click("#pause");
+    await until("(paused) on the in-process page", 10000,
+                async () => (await page.textContent("#state")) === "(paused)");
+    await shoot(page, "dashboard_in_process.png");
+    await page.click("#resume");
+    await until("(running) on the in-process page", 10000,
+                async () => (await page.textContent("#state")) === "(running)");
+    console.log("the in-process queue's page: live, paused and resumed");
 
     if (errors.length) fail("the page logged errors:\n" + errors.join("\n"));
   } catch (e) {

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Starts the stock queue server with its dashboard, a worker node and the
 # demo workload, then drives the dashboard in Debian's Chromium with
-# dashboard_browser_test.js. Arguments: the paths of queue_server, demo_node,
-# demo_workload and the script. Screenshots and the processes' logs go to
+# dashboard_browser_test.js, and an in-process queue's dashboard
+# (in_process_queue). Arguments: the paths of queue_server, demo_node,
+# demo_workload, in_process_queue and the script. Screenshots and the processes' logs go to
 # $TEST_UNDECLARED_OUTPUTS_DIR. Every process it starts is stopped on exit.
 set -euo pipefail
-server_bin="$1" node_bin="$2" workload_bin="$3" script="$4"
+server_bin="$1" node_bin="$2" workload_bin="$3" in_process_bin="$4" script="$5"
 chromium=/usr/bin/chromium
 playwright=/var/cache/taskqueue/browser/node_modules/playwright-core
 for needed in "$chromium" "$playwright"; do
@@ -41,6 +42,10 @@ nodes=$(awk '$1 == "nodes" { print $2 }' "$dir/ports")
 http=$(awk '$1 == "http" { print $2 }' "$dir/ports")
 "$node_bin" --connect="127.0.0.1:$nodes" --slots=2 --name=browser-node 2> "$dir/node.log" &
 pids+=($!)
+"$in_process_bin" "$dir/in_process_port" 600 2> "$dir/in_process.log" &
+pids+=($!)
+for _ in $(seq 300); do [[ -s "$dir/in_process_port" ]] && break; sleep 0.1; done
+[[ -s "$dir/in_process_port" ]] || fail "the in-process queue wrote no port within 30 s"
 # Longer than the browser's part can take: the test stops it.
 "$workload_bin" --server="127.0.0.1:$clients" --seconds=600 --interval_ms=200 \
   > "$dir/workload.out" 2> "$dir/workload.log" &
@@ -49,6 +54,7 @@ pids+=($!)
 export HOME="$browser_dir/home" TMPDIR="$browser_dir/tmp"
 mkdir -p "$HOME" "$TMPDIR"
 DASHBOARD_URL="http://127.0.0.1:$http/" DASHBOARD_TOKEN=test-token \
+  IN_PROCESS_URL="http://127.0.0.1:$(cat "$dir/in_process_port")/" \
   SCREENSHOTS="$out" CHROMIUM="$chromium" PLAYWRIGHT_CORE="$playwright" \
   timeout 240 node "$script" || fail "the browser test failed (see above)"
 cp "$dir"/*.log "$out/" 2> /dev/null || true

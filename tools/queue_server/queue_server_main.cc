@@ -17,6 +17,7 @@
 #include "absl/flags/parse.h"
 #include "absl/time/time.h"
 #include "actors/http/http_server.h"
+#include "actors/pages/write_token.h"
 #include "actors/server/queue_server.h"
 #include "actors/server/server_front.h"
 #include "actors/server/server_pages.h"
@@ -55,20 +56,6 @@ namespace {
 
 using taskqueue::internal::FrontOptions;
 
-// 128 random bits in hex, for the HTTP pages' writes.
-std::string RandomToken() {
-  std::ifstream random("/dev/urandom", std::ios::binary);
-  unsigned char bytes[16] = {};
-  random.read(reinterpret_cast<char*>(bytes), sizeof bytes);
-  if (!random) throw std::runtime_error("cannot read /dev/urandom");
-  std::string token;
-  for (unsigned char b : bytes) {
-    const char* digits = "0123456789abcdef";
-    token += digits[b >> 4];
-    token += digits[b & 15];
-  }
-  return token;
-}
 using taskqueue::internal::ServerOptions;
 
 // The options the flags say, or nullopt after saying what is wrong.
@@ -164,7 +151,7 @@ int main(int argc, char** argv) {
   std::unique_ptr<taskqueue::internal::HttpServer> http;
   if (int http_port = absl::GetFlag(FLAGS_http_port); http_port >= 0) {
     std::string token = absl::GetFlag(FLAGS_http_token);
-    if (token.empty()) token = RandomToken();
+    if (token.empty()) token = taskqueue::internal::WriteToken::Random();
     pages = std::make_unique<taskqueue::internal::ServerPages>(
         *server, taskqueue::internal::PagesOptions{.token = token});
     absl::StatusOr<std::unique_ptr<taskqueue::internal::HttpServer>> started =

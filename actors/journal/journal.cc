@@ -560,7 +560,12 @@ absl::StatusOr<std::vector<JournalTask>> Journal::List(const TaskQuery& query) {
   std::string sql =
       absl::StrCat("SELECT ", kTaskColumns, " FROM tasks WHERE id > ?1");
   if (query.state.has_value()) absl::StrAppend(&sql, " AND state = ?2");
-  if (query.label.has_value()) absl::StrAppend(&sql, " AND label = ?3");
+  if (query.label.has_value()) {
+    absl::StrAppend(&sql, " AND label = ?3");
+    // Lets SQLite use tasks_by_label, a partial index of labelled tasks,
+    // which it cannot know ?3 is: else it walks ids until `limit` match.
+    if (!query.label->empty()) absl::StrAppend(&sql, " AND label != ''");
+  }
   absl::StrAppend(&sql, " ORDER BY id LIMIT ?4");
   absl::StatusOr<SqliteStatement> select = SqliteStatement::Prepare(db_, sql);
   if (!select.ok()) return select.status();

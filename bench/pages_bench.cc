@@ -1,15 +1,16 @@
 // pages_bench: the queue server's HTTP pages over a journal of a million
-// ended tasks, to show that a large journal keeps the dashboard fast (the
-// task tables page on the server, by id).
+// tasks (900,000 ended, a backlog of 100,000 queued at four priorities), to
+// show that a large journal keeps the dashboard fast (the task tables page
+// on the server, by id).
 //
 //   BM_TaskPage/0  GET /api/tasks?limit=50: the first page
 //   BM_TaskPage/1  the same, after=N/2: a page in the middle
 //   BM_TaskPage/2  state=failed (1 task in 100): 50 scattered tasks
 //   BM_TaskPage/3  label=rare (1 task in 1,000): 50 scattered tasks
-//   BM_TaskPage/4  state=queued: the empty page of a drained queue
+//   BM_TaskPage/4  state=queued: the first 50 of the backlog
 //   BM_TaskDetail  GET /api/tasks/ID with its attempts
 //   BM_Status      GET /api/status, what the page and its event stream get
-//                  each second: counts by state, who runs what, the queue
+//                  each second: counts by state, who runs what, the backlog
 //                  by priority, counters
 //   BM_Metrics     GET /metrics
 //   BM_Dashboard   GET /: the page itself
@@ -19,7 +20,9 @@
 // an HTTP thread does; the HTTP server's own cost (a loopback round trip,
 // Beast's parsing) is the same for every page and not measured here. The
 // journal is filled once, before the benchmarks, through Journal::Commit
-// (accepted, run, and completed or failed, 10,000 tasks per transaction).
+// (accepted, run, and completed or failed, 10,000 tasks per transaction; the
+// last tenth only accepted). The server has no local workers and no node
+// connects, so the backlog stays.
 // Files go under $TEST_TMPDIR or /tmp. --smoke fills 10,000 tasks instead of
 // 1,000,000. Times are wall-clock per request.
 #include <unistd.h>
@@ -37,6 +40,8 @@
 #include "actors/server/server_pages.h"
 #include "bench/take_flag.h"
 #include "benchmark/benchmark.h"
+#include "taskqueue/listen_options.h"
+#include "taskqueue/named_task.h"
 #include "taskqueue/task_registry.h"
 
 namespace taskqueue_bench {
@@ -56,6 +61,10 @@ using taskqueue::internal::PagesOptions;
 using taskqueue::internal::QueueServer;
 using taskqueue::internal::ServerPages;
 
+// The journal's tasks, by name; none runs here.
+int64_t Noop(int64_t x) { return x; }
+constexpr taskqueue::NamedTask<&Noop> kNoop{"bench.noop"};
+
 int64_t journal_tasks = 1'000'000;
 constexpr int64_t kPerCommit = 10'000;
 
@@ -69,8 +78,9 @@ std::string FreshPath() {
   return dir / "journal";
 }
 
-// A journal of `n` ended tasks with ids 1..n: one in 100 failed, the rest
-// completed; one in 1,000 labelled "rare". Empty string on success.
+// A journal of `n` tasks with ids 1..n: the last tenth queued, at priority
+// id % 4; of the others one in 100 failed, the rest completed. One in 1,000
+// is labelled "rare". Empty string on success.
 std::string Fill(const std::string& path, int64_t n) {
   absl::StatusOr<std::unique_ptr<Journal>> journal =
       Journal::Open({.path = path, .durability = Durability::kProcessCrash});
@@ -79,11 +89,14 @@ std::string Fill(const std::string& path, int64_t n) {
     std::vector<JournalOp> ops;
     const int64_t last = std::min(n, first + kPerCommit - 1);
     for (int64_t id = first; id <= last; ++id) {
+      const bool queued = id > n - n / 10;
       ops.push_back(AcceptTask{NewTask{
           .name = "bench.noop",
           .args = std::string(16, 'a'),
           .label = id % 1000 == 0 ? "rare" : "bulk",
+          .priority = queued ? static_cast<int>(id % 4) : 0,
       }});
+      if (queued) continue;
       ops.push_back(DispatchTask{.id = id, .worker = "local/0"});
       if (id % 100 == 0) {
         ops.push_back(FailAttempt{.id = id,
@@ -123,11 +136,14 @@ Pages& SharedPages() {
     const std::string path = FreshPath();
     p->error = Fill(path, journal_tasks);
     if (!p->error.empty()) return *p;
-    absl::StatusOr<std::unique_ptr<QueueServer>> server = QueueServer::Start(
-        {.registry = std::make_shared<taskqueue::TaskRegistry>(),
-         .journal = {.path = path},
-         .num_workers = 2,
-         .retention = absl::InfiniteDuration()});
+    auto registry = std::make_shared<taskqueue::TaskRegistry>();
+    registry->Add(kNoop);
+    absl::StatusOr<std::unique_ptr<QueueServer>> server =
+        QueueServer::Start({.registry = registry,
+                            .journal = {.path = path},
+                            .num_workers = 0,
+                            .retention = absl::InfiniteDuration(),
+                            .nodes = taskqueue::ListenOptions{}});
     if (!server.ok()) {
       p->error = std::string(server.status().message());
       return *p;

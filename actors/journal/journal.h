@@ -107,6 +107,7 @@ class Journal {
   // The tasks in an attempt now, in id order, at most `limit`.
   absl::StatusOr<std::vector<RunningAttempt>> Running(int limit);
   // Queued tasks counted by priority: (priority, count), highest first.
+  // Reads kept counts, as CountByState.
   absl::StatusOr<std::vector<std::pair<int, int64_t>>> QueuedByPriority();
 
   // Deletes the tasks that ended before `ended_before`, with their results

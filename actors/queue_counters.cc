@@ -1,5 +1,8 @@
 #include "actors/queue_counters.h"
 
+#include <stdexcept>
+#include <string>
+
 namespace taskqueue::internal {
 namespace {
 
@@ -42,6 +45,11 @@ void QueueCounters::NodeConnected(int index, const std::string& name,
 }
 
 std::string QueueCounters::EndpointName(int index) const {
+  if (index < 0 || index >= num_endpoints_) {
+    throw std::out_of_range("taskqueue: no worker " + std::to_string(index) +
+                            " (there are " + std::to_string(num_endpoints_) +
+                            " endpoints)");
+  }
   if (index < num_workers_) return "local/" + std::to_string(index);
   const int k = index - num_workers_;
   absl::MutexLock lock(&nodes_mu_);

@@ -62,7 +62,8 @@ class QueueCounters {
   // Its proxy has exited: nothing writes its counters any more.
   void NodeDisconnected(int index);
   // "local/<index>" for a local worker, "node/<name>" for the node that has
-  // endpoint `index` now, "node/#<k>" when none has it. Thread-safe.
+  // endpoint `index` now, "node/#<k>" when none has it. Thread-safe. Throws
+  // std::out_of_range for an index that is no endpoint.
   std::string EndpointName(int index) const;
 
   // A task ended without running (`why` is kCancelled, kDropped, kCoalesced

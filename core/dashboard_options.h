@@ -12,7 +12,8 @@
 // task table (a queue server's, over its journal, has). The pages run on
 // threads of their own and never block the queue. An address off loopback
 // without allow_remote, or an address that cannot be bound, makes the
-// TaskQueue constructor throw std::invalid_argument.
+// TaskQueue constructor throw std::invalid_argument (after stopping the
+// workers it had started).
 #ifndef TASKQUEUE_CORE_DASHBOARD_OPTIONS_H_
 #define TASKQUEUE_CORE_DASHBOARD_OPTIONS_H_
 

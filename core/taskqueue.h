@@ -300,6 +300,7 @@ class TaskQueue {
   // EncodedResult::started): "local/<worker>" for a local worker,
   // "node/<name>" for the worker node connected there now ("node/#<k>" if
   // none is, as after it left). Thread-safe; takes a lock for a node's.
+  // Throws std::out_of_range for a number no worker has.
   std::string worker_name(int worker) const;
 
   // The port worker nodes connect to (QueueOptions::listen; the one picked

@@ -92,6 +92,14 @@ TEST_P(WorkerSweep, DestructionWithoutJoinRunsEverythingQueued) {
   EXPECT_EQ(count.load(), 1000);
 }
 
+TEST(TaskQueueTest, NamesItsWorkersAndRefusesOtherNumbers) {
+  TaskQueue q(2);
+  EXPECT_EQ(q.worker_name(0), "local/0");
+  EXPECT_EQ(q.worker_name(1), "local/1");
+  EXPECT_THROW(q.worker_name(2), std::out_of_range);
+  EXPECT_THROW(q.worker_name(-1), std::out_of_range);
+}
+
 TEST(TaskQueueTest, ArgumentsReachTheTask) {
   TaskQueue q(2);
   std::string got_text;

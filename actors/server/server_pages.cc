@@ -194,8 +194,10 @@ HttpResponse ServerPages::Metrics() {
 HttpResponse ServerPages::Status() {
   QueueServer& server = server_;
   absl::StatusOr<LiveStatus> status = ReadJournal<LiveStatus>(
-      server_, options_.read_timeout, [&server](Journal& journal) {
-        return LiveStatusOf(server, journal, kMaxRunningShown);
+      server_, options_.read_timeout,
+      [&server, stats = server_.queue().stats()](Journal& journal) mutable {
+        return LiveStatusOf(server, journal, std::move(stats),
+                            kMaxRunningShown);
       });
   if (!status.ok()) return ErrorOf(status.status());
   return JsonReply(200, LiveStatusJson(*status));

@@ -50,7 +50,12 @@ TaskInfo TaskInfoOf(JournalTask task) {
 
 ServerStatus ServerStatusOf(QueueServer& server,
                             const std::array<int64_t, 8>& counts) {
-  Stats stats = server.queue().stats();
+  return ServerStatusOf(server, counts, server.queue().stats());
+}
+
+ServerStatus ServerStatusOf(QueueServer& server,
+                            const std::array<int64_t, 8>& counts,
+                            const Stats& stats) {
   ServerStatus status{
       .tasks_by_state = std::vector<int64_t>(counts.begin(), counts.end()),
       .workers = server.queue().num_workers(),
@@ -63,7 +68,7 @@ ServerStatus ServerStatusOf(QueueServer& server,
 }
 
 absl::StatusOr<LiveStatus> LiveStatusOf(QueueServer& server, Journal& journal,
-                                        int max_running) {
+                                        Stats stats, int max_running) {
   absl::StatusOr<std::array<int64_t, 8>> counts = journal.CountByState();
   if (!counts.ok()) return counts.status();
   absl::StatusOr<std::vector<RunningAttempt>> running =
@@ -72,9 +77,9 @@ absl::StatusOr<LiveStatus> LiveStatusOf(QueueServer& server, Journal& journal,
   absl::StatusOr<std::vector<std::pair<int, int64_t>>> queued =
       journal.QueuedByPriority();
   if (!queued.ok()) return queued.status();
-  LiveStatus live{.server = ServerStatusOf(server, *counts),
+  LiveStatus live{.server = ServerStatusOf(server, *counts, stats),
                   .queued_by_priority = *std::move(queued),
-                  .stats = server.queue().stats()};
+                  .stats = std::move(stats)};
   for (RunningAttempt& r : *running) {
     live.running.push_back(RunningTask{.id = static_cast<uint64_t>(r.id),
                                        .name = std::move(r.name),

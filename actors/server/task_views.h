@@ -20,17 +20,23 @@
 #include "actors/server/queue_server.h"
 #include "actors/server/task_json.h"
 #include "taskqueue/queue_client.h"
+#include "taskqueue/stats.h"
 
 namespace taskqueue::internal {
 
 TaskInfo TaskInfoOf(JournalTask task);
-// `counts`: the journal's tasks by TaskState (Journal::CountByState).
+// `counts`: the journal's tasks by TaskState (Journal::CountByState);
+// `stats`: the queue's, or read now.
 ServerStatus ServerStatusOf(QueueServer& server,
                             const std::array<int64_t, 8>& counts);
+ServerStatus ServerStatusOf(QueueServer& server,
+                            const std::array<int64_t, 8>& counts,
+                            const Stats& stats);
 // The dashboard's status, read from `journal` (on the commit thread, so
-// QueueServer::Read) and the queue; at most `max_running` running tasks.
+// QueueServer::Read) beside `stats`, the queue's (read before, off that
+// thread); at most `max_running` running tasks.
 absl::StatusOr<LiveStatus> LiveStatusOf(QueueServer& server, Journal& journal,
-                                        int max_running);
+                                        Stats stats, int max_running);
 
 }  // namespace taskqueue::internal
 

@@ -85,12 +85,26 @@ TEST(QueueDashboard, PauseAndResumeFromThePagesNeedTheToken) {
   q.join();
 }
 
-TEST(QueueDashboard, AnEmptyTokenIsARandomOne) {
+TEST(QueueDashboard, AnEmptyTokenIsARandomOnePrintedWithTheAddress) {
+  ::testing::internal::CaptureStderr();
   taskqueue::TaskQueue q(WithDashboard(""));
+  const std::string printed = ::testing::internal::GetCapturedStderr();
+  const std::string say = "taskqueue: dashboard on http://127.0.0.1:" +
+                          std::to_string(q.dashboard_port()) +
+                          "/ (write token ";
+  ASSERT_EQ(printed.rfind(say, 0), 0u) << printed;
+  const std::string token =
+      printed.substr(say.size(), printed.find(')') - say.size());
+  EXPECT_EQ(token.size(), 32u) << token;  // 128 bits in hex.
   const std::string refused = Exchange(
       q.dashboard_port(), Post("/api/pause", "Authorization: Bearer \r\n"));
   EXPECT_EQ(refused.rfind("HTTP/1.1 401", 0), 0u) << refused;
   EXPECT_FALSE(q.paused());
+  EXPECT_THAT(
+      Exchange(q.dashboard_port(),
+               Post("/api/pause", "X-Taskqueue-Token: " + token + "\r\n")),
+      HasSubstr("{\"paused\":true}"));
+  EXPECT_TRUE(q.paused());
 }
 
 TEST(QueueDashboard, ABadAddressOrATakenPortIsAnErrorAtConstruction) {

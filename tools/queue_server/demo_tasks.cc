@@ -16,11 +16,14 @@ int64_t SleepMs(int64_t ms) {
 
 std::string Fail(std::string why) { throw std::runtime_error(why); }
 
+int64_t UnixMillisNow() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
 int64_t Flaky(int64_t down_until_unix_ms) {
-  const int64_t now_ms =
-      std::chrono::duration_cast<std::chrono::milliseconds>(
-          std::chrono::system_clock::now().time_since_epoch())
-          .count();
+  const int64_t now_ms = UnixMillisNow();
   if (now_ms < down_until_unix_ms) {
     throw std::runtime_error("demo.flaky: the service is down for another " +
                              std::to_string(down_until_unix_ms - now_ms) +

@@ -24,6 +24,8 @@ std::string Fail(std::string why);
 // runs before then, returns its argument after, so a task that failed and is
 // retried later completes, on whichever worker or node runs it.
 int64_t Flaky(int64_t down_until_unix_ms);
+// Now, in the milliseconds since the Unix epoch that Flaky's argument counts.
+int64_t UnixMillisNow();
 
 inline constexpr taskqueue::NamedTask<&Square> kSquare{"demo.square"};
 inline constexpr taskqueue::NamedTask<&SleepMs> kSleepMs{"demo.sleep_ms"};

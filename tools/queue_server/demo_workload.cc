@@ -73,13 +73,9 @@ int main(int argc, char** argv) {
       for (int i = 0; i < per_tick; ++i) {
         const int64_t n = added + i + 1;
         if (n % 20 == 0) {
-          const int64_t down_until_ms =
-              std::chrono::duration_cast<std::chrono::milliseconds>(
-                  std::chrono::system_clock::now().time_since_epoch())
-                  .count() +
-              2000;
           batch.add({.label = "workload.flaky", .priority = 3},
-                    taskqueue_demo::kFlaky, down_until_ms);
+                    taskqueue_demo::kFlaky,
+                    taskqueue_demo::UnixMillisNow() + 2000);
         } else if (n % 50 == 1 && n > 1) {
           batch.add({.label = "workload.fail", .max_attempts = 2},
                     taskqueue_demo::kFail,

@@ -38,8 +38,9 @@ CancelResult TaskHandle::cancel() const {
   };
   if (end_if_queued()) return CancelResult::kCancelled;
   // Running, or just ended, or between an attempt and its retry. The stop
-  // request comes first: a worker deciding on a retry checks it after
-  // putting the task back, so the retry cannot slip past it.
+  // request comes first: a worker deciding on a retry checks it, and a
+  // retry put back before it saw the request is refused when it would
+  // start, so the retry cannot slip past it.
   auto running = [&] {
     return control_->state.load(std::memory_order_acquire) ==
            TaskState::kRunning;

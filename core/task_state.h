@@ -29,7 +29,8 @@ enum class CancelResult {
   // The task is running: it is not interrupted, but its std::stop_token now
   // reports stop_requested() and it will not be retried. It still ends as
   // whatever its attempt does: kCompleted if it returns, kFailed if it
-  // throws.
+  // throws; kCancelled if it threw as cancel() was called, its retry
+  // decided already.
   kStopRequested,
   // The task had already ended (or the handle refers to no task).
   kTooLate,

@@ -35,6 +35,13 @@ bool TaskLifecycle::Start(TaskControl* task, int worker,
     EndUnrun(task, TaskState::kExpired);
     return false;
   }
+  // Only a retry is queued with a stop requested (a handle cancels a queued
+  // task without one): the stop came as its attempt failed, too late to
+  // keep it from being put back, and means no retry.
+  if (task->stop_requested.load()) {
+    EndUnrun(task, TaskState::kCancelled);
+    return false;
+  }
   if (!LeaveQueued(*task, TaskState::kRunning)) return false;
   task->started_at = now;
   int attempt = task->attempts.fetch_add(1, std::memory_order_acq_rel) + 1;
@@ -101,21 +108,10 @@ bool TaskLifecycle::RetryOrFail(TaskControl* task, int worker,
   bool allowed = retry_allowed.value_or(attempt < task->options.max_attempts);
   if (allowed && task->make_attempt && !task->stop_requested.load()) {
     task->last_failure = failure.exception;
-    // From here a handle may cancel it again.
-    task->state.store(TaskState::kQueued);
-    // A stop requested since the check above (TaskHandle::cancel() requests
-    // it before looking at the state) means no retry after all. Of this
-    // store-then-load and the canceller's, at least one sees the other's
-    // store (both sequentially consistent): either the canceller ends the
-    // task as cancelled, or this fails it here, never neither.
-    if (task->stop_requested.load()) {
-      if (LeaveQueued(*task, TaskState::kFailed)) {
-        // Not counted back in as queued: it leaves from the retry's kQueued
-        // as if it had never left kRunning.
-        Failed(task, TaskState::kRunning, worker, attempt, failure, now);
-      }
-      return false;
-    }
+    // Reported while the task is still kRunning, so before anything else can
+    // end it: once it is kQueued a cancelling handle may end it and settle
+    // it, and whoever then sees it settled (a join) must find this attempt's
+    // end counted. A stop requested from here on is Start's to honour.
     sink_.Record({.control = task,
                   .from = TaskState::kRunning,
                   .to = TaskState::kQueued,
@@ -124,6 +120,11 @@ bool TaskLifecycle::RetryOrFail(TaskControl* task, int worker,
                   .attempt = attempt,
                   .failure = &failure,
                   .now = now});
+    // From here a handle may cancel it again. Sequentially consistent, like
+    // RequestStop() and LeaveQueued: a handle whose cancel found it still
+    // running has its stop request seen by Start, so the retry cannot slip
+    // past it.
+    task->state.store(TaskState::kQueued);
     return true;
   }
   task->state.store(TaskState::kFailed, std::memory_order_release);

@@ -51,9 +51,11 @@ class TaskLifecycle {
   void Queued(TaskControl* task);
 
   // Worker `worker` is about to run the task's next attempt. Returns whether
-  // it may: false when something else ended the task first, or when its
-  // deadline has passed at `now` (then it ends here as kExpired). `now` is
-  // read only for tasks with a deadline or with timings recorded.
+  // it may: false when something else ended the task first, when its
+  // deadline has passed at `now` (then it ends here as kExpired), or when a
+  // stop was requested of it (a retry whose handle cancelled it as the
+  // attempt before failed: then it ends here as kCancelled). `now` is read
+  // only for tasks with a deadline or with timings recorded.
   bool Start(TaskControl* task, int worker, Clock::time_point now);
 
   // The attempt started by Start returned.

@@ -42,10 +42,9 @@ void JournaledTask::started(int attempt, int worker) {
 
 void JournaledTask::retrying(int attempt, std::exception_ptr error) {
   absl::MutexLock lock(&mu_);
-  // Closed already when a cancel ended the task as it was put back.
-  if (open_ && attempt_ == recovered_ + attempt) {
-    FailOpen(std::move(error), /*retry=*/true);
-  }
+  // Told before the task is put back: nothing can have ended it yet.
+  ABSL_ASSERT(open_ && attempt_ == recovered_ + attempt);
+  FailOpen(std::move(error), /*retry=*/true);
 }
 
 void JournaledTask::set_value(std::vector<char> result) {
@@ -80,9 +79,8 @@ void JournaledTask::set_exception(std::exception_ptr error) {
                  static_cast<long long>(id_));
     return;
   }
-  // Cancelled while it waited for a retry: the attempt before that ended
-  // in the retry, whose report may still be on its way.
-  if (open_) FailOpen(std::move(error), /*retry=*/true);
+  // Only a queued task ends unrun: no attempt is open.
+  ABSL_ASSERT(!open_);
   End(EndUnrun{.id = id_, .state = *unrun});
 }
 

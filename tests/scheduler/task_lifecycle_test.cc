@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <ostream>
 #include <stdexcept>
 #include <string>
@@ -60,14 +61,18 @@ class RecordingSink : public LifecycleSink {
                        .failure = t.failure ? t.failure->description : "",
                        .failure_attempts = t.failure ? t.failure->attempts : 0,
                        .now = t.now});
-    // The state has changed by the time the sink hears of it.
+    // The state has changed by the time the sink hears of it (but for a
+    // retry's, which is about to).
     if (t.control != nullptr) states_seen.push_back(t.control->state.load());
+    if (on_record) on_record(t);
   }
   bool wants_plain_queued() const override { return wants_plain; }
 
   std::vector<Entry> entries;
   std::vector<TaskState> states_seen;
   bool wants_plain = false;
+  // Called after each record, on the reporting thread.
+  std::function<void(const Transition&)> on_record;
 };
 
 // What an attempt that threw std::runtime_error(`what`) leaves behind.
@@ -232,8 +237,47 @@ TEST_F(TaskLifecycleTest, AttemptFailedOnTheLastAttemptFailsForGood) {
                                          .failure_attempts = 2,
                                          .now = At(seconds(4))}));
   EXPECT_THAT(sink_.states_seen,
-              ElementsAre(TaskState::kRunning, TaskState::kQueued,
+              ElementsAre(TaskState::kRunning, TaskState::kRunning,
                           TaskState::kRunning, TaskState::kFailed));
+}
+
+TEST_F(TaskLifecycleTest, ARetryIsReportedBeforeAnythingCanEndIt) {
+  // A handle cancelling the task as the sink hears of the retry finds it
+  // still running: the attempt's end is on record before a cancel can end
+  // (and settle) the task, so a join that sees it settled sees that end.
+  ControlRef task = Task(1, /*max_attempts=*/2);
+  std::vector<bool> cancels_won;
+  sink_.on_record = [&](const Transition& t) {
+    if (t.retry) {
+      cancels_won.push_back(
+          lifecycle_.EndUnrun(t.control, TaskState::kCancelled));
+    }
+  };
+  ASSERT_TRUE(lifecycle_.Start(task.get(), 0, At(seconds(1))));
+  EXPECT_TRUE(
+      lifecycle_.AttemptFailed(task.get(), 0, Failure("boom"), At(seconds(2))));
+  EXPECT_THAT(cancels_won, ElementsAre(false));
+  EXPECT_EQ(task->state.load(), TaskState::kQueued);
+  // Once put back, it can be.
+  EXPECT_TRUE(lifecycle_.EndUnrun(task.get(), TaskState::kCancelled));
+}
+
+TEST_F(TaskLifecycleTest, AStopRequestedAfterTheRetryWasDecidedCancelsIt) {
+  // cancel() found the task running just after the failed attempt's retry
+  // was decided: the retry is put back, and refused when it would start.
+  ControlRef task = Task(1, /*max_attempts=*/3);
+  ASSERT_TRUE(lifecycle_.Start(task.get(), 0, At(seconds(1))));
+  ASSERT_TRUE(
+      lifecycle_.AttemptFailed(task.get(), 0, Failure("boom"), At(seconds(2))));
+  task->RequestStop();
+  EXPECT_FALSE(lifecycle_.Start(task.get(), 1, At(seconds(3))));
+  EXPECT_EQ(task->state.load(), TaskState::kCancelled);
+  EXPECT_EQ(task->attempts.load(), 1);
+  EXPECT_EQ(sink_.entries.back(), (Entry{.id = 1,
+                                         .from = TaskState::kQueued,
+                                         .to = TaskState::kCancelled,
+                                         .worker = -1,
+                                         .attempt = 1}));
 }
 
 TEST_F(TaskLifecycleTest, AttemptFailedWithoutRetriesFails) {

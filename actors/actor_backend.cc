@@ -180,6 +180,7 @@ ActorBackend::ActorBackend(const QueueOptions& options)
     auto proxy_context = std::make_shared<const NodeProxyContext>(
         NodeProxyContext{.lifecycle = lifecycle_,
                          .record_timings = options.record_timings,
+                         .frame_bytes = transport_->frame_bytes(),
                          .tasks = listen_tasks_});
     auto prefetch = static_cast<size_t>(options.listen->prefetch);
     // Not detached, unlike every other actor of the queue: only scheduled

@@ -22,15 +22,19 @@
 //       `tasks` is the queue's registry, which the node checks too.
 //
 // Running (the proxy is an endpoint of the queue's scheduler for the node;
-// it sends at most slots + prefetch tasks the node has not reported done):
-//   proxy   -> node     (task_atom, uint64_t id, std::string name,
-//                        std::vector<char> arguments)
-//   node    -> proxy    (started_atom, uint64_t id)
-//       A slot begins the task. Sent before its result.
-//   node    -> proxy    (result_atom, uint64_t id, std::vector<char> result)
-//   node    -> proxy    (error_atom, uint64_t id, std::string type,
-//                        std::string message)
-//       The task threw (or its name or arguments were refused there).
+// it sends at most slots + prefetch tasks the node has not reported done).
+// Both directions carry frames (node_frames.h), as many entries as were at
+// hand, so that a message's cost is shared by the tasks in it:
+//   proxy   -> node     (tasks_atom, std::vector<char> frame)
+//       TaskOffers: id, task name, arguments.
+//   node    -> proxy    (reports_atom, std::vector<char> frame)
+//       NodeReports, in the order they happened: kStarted when a slot
+//       begins a task (always before its answer), then kResult with its
+//       result or kError with the type and message of what it threw (or
+//       why it was refused there).
+//   A frame that does not decode, or a report the proxy cannot place (a
+//   task it did not send, an answer before the start), breaks the
+//   protocol: the proxy drops the node, as it does a lost one.
 //   node    -> proxy    (leave_atom)
 //       Draining: every task it started has been reported; it starts no
 //       other. The proxy exits, and what the node was sent and did not
@@ -51,7 +55,7 @@
 namespace taskqueue::internal {
 
 // Bumped whenever a message above changes.
-inline constexpr uint32_t kNodeProtocolVersion = 1;
+inline constexpr uint32_t kNodeProtocolVersion = 2;
 
 // Task name -> signature types, as TaskRegistry::Signatures.
 using SignatureMap = std::map<std::string, std::string>;
@@ -60,10 +64,8 @@ using hello_atom = caf::atom_constant<caf::atom("tq_hello")>;
 using refuse_atom = caf::atom_constant<caf::atom("tq_refuse")>;
 using busy_atom = caf::atom_constant<caf::atom("tq_busy")>;
 using welcome_atom = caf::atom_constant<caf::atom("tq_welcome")>;
-using task_atom = caf::atom_constant<caf::atom("tq_task")>;
-using started_atom = caf::atom_constant<caf::atom("tq_started")>;
-using result_atom = caf::atom_constant<caf::atom("tq_result")>;
-using error_atom = caf::atom_constant<caf::atom("tq_error")>;
+using tasks_atom = caf::atom_constant<caf::atom("tq_tasks")>;
+using reports_atom = caf::atom_constant<caf::atom("tq_reports")>;
 using leave_atom = caf::atom_constant<caf::atom("tq_leave")>;
 
 }  // namespace taskqueue::internal

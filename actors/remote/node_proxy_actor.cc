@@ -10,6 +10,7 @@
 
 #include "actors/message_handoff.h"
 #include "actors/messages.h"
+#include "actors/remote/node_frames.h"
 #include "actors/remote/node_lease.h"
 #include "actors/remote/registry_release.h"
 #include "caf/actor_cast.hpp"
@@ -48,8 +49,43 @@ class NodeProxy {
     Pump();
   }
 
-  void OnStarted(uint64_t id) {
+  // A frame of the node's reports, in order; then the window refills.
+  void OnReports(const std::vector<char>& frame) {
     if (!FromNode()) return;
+    absl::StatusOr<std::vector<NodeReport>> reports = DecodeReports(frame);
+    if (!reports.ok()) {
+      return Disconnect(std::string(reports.status().message()));
+    }
+    for (NodeReport& report : *reports) {
+      switch (report.kind) {
+        case NodeReport::Kind::kStarted:
+          OnStarted(report.id);
+          break;
+        case NodeReport::Kind::kResult:
+          OnResult(report.id, report.result);
+          break;
+        case NodeReport::Kind::kError:
+          OnError(report.id, std::move(report.type), std::move(report.message));
+          break;
+      }
+      if (disconnected_) return;
+    }
+    Pump();
+  }
+
+  void OnLeave() {
+    if (!FromNode()) return;
+    self_->quit(caf::exit_reason::normal);
+  }
+
+  void OnDown(const caf::down_msg& down) {
+    if (down.source != node_.address()) return;
+    MayHaveStarted();
+    self_->quit(down.reason);
+  }
+
+ private:
+  void OnStarted(uint64_t id) {
     QueuedTask* task = lease_.Find(id);
     if (task == nullptr || started_.count(id) > 0) {
       return Disconnect("a start for a task it was not sent");
@@ -93,18 +129,6 @@ class NodeProxy {
     Settle(id);
   }
 
-  void OnLeave() {
-    if (!FromNode()) return;
-    self_->quit(caf::exit_reason::normal);
-  }
-
-  void OnDown(const caf::down_msg& down) {
-    if (down.source != node_.address()) return;
-    MayHaveStarted();
-    self_->quit(down.reason);
-  }
-
- private:
   bool FromNode() const { return self_->current_sender() == node_.address(); }
 
   Clock::time_point Now(const TaskControl& control) const {
@@ -117,7 +141,6 @@ class NodeProxy {
   // (and answered for the window) when it was skipped; null and
   // disconnected for a report that breaks the protocol.
   QueuedTask* Answered(uint64_t id) {
-    if (!FromNode()) return nullptr;
     if (started_.erase(id) == 0) {
       Disconnect("an answer for a task that had not started");
       return nullptr;
@@ -138,21 +161,23 @@ class NodeProxy {
     }
   }
 
-  void Settle(uint64_t id) {
-    lease_.Finish(id);
-    Pump();
-  }
+  // Its place in the window is free; Pump refills it.
+  void Settle(uint64_t id) { lease_.Finish(id); }
 
-  // Sends what the window has room for, then reports finished batches.
+  // Sends what the window has room for, in frames, then reports finished
+  // batches.
   void Pump() {
+    FrameBuilder frames(context_->frame_bytes);
     while (std::optional<NodeLease::Sent> next = lease_.Next()) {
       if (next->task->ended_unrun()) {  // Cancelled since it was handed out.
         lease_.Finish(next->id);
         continue;
       }
       const RemoteCall& call = *next->task->control->remote;
-      self_->send(node_, task_atom::value, next->id, std::string(call.name),
-                  call.arguments);
+      frames.AddOffer(next->id, call.name, call.arguments);
+    }
+    for (std::vector<char>& frame : frames.Take()) {
+      self_->send(node_, tasks_atom::value, std::move(frame));
     }
     for (NodeLease::Done done : lease_.TakeDone()) {
       TsanMessageSent(supervisor_);
@@ -179,10 +204,11 @@ class NodeProxy {
     }
   }
 
-  void Disconnect(const char* what) {
+  void Disconnect(const std::string& what) {
+    disconnected_ = true;
     MayHaveStarted();
     self_->quit(caf::make_error(caf::sec::unexpected_message,
-                                std::string("worker node sent ") + what));
+                                "worker node sent " + what));
   }
 
   caf::event_based_actor* const self_;
@@ -195,6 +221,8 @@ class NodeProxy {
   std::unordered_set<uint64_t> started_;
   // Of them, those that ended before they started here.
   std::unordered_set<uint64_t> skipped_;
+  // Set by Disconnect: the rest of a frame is not read.
+  bool disconnected_ = false;
 };
 
 NodeProxyState::NodeProxyState() = default;
@@ -220,13 +248,8 @@ caf::behavior node_proxy_actor(caf::stateful_actor<NodeProxyState>* self,
         TsanMessageReceived(self);
         proxy->OnBatch(std::move(batch));
       },
-      [proxy](started_atom, uint64_t id) { proxy->OnStarted(id); },
-      [proxy](result_atom, uint64_t id, const std::vector<char>& result) {
-        proxy->OnResult(id, result);
-      },
-      [proxy](error_atom, uint64_t id, std::string& type,
-              std::string& message) {
-        proxy->OnError(id, std::move(type), std::move(message));
+      [proxy](reports_atom, const std::vector<char>& frame) {
+        proxy->OnReports(frame);
       },
       [proxy](leave_atom) { proxy->OnLeave(); },
   };

@@ -4,11 +4,11 @@
 // the node.
 //
 // It holds the batches the scheduler sends it in a NodeLease, sends the node
-// one task at a time as long as the node has fewer than its slots plus
-// `prefetch` unanswered (node_lease.h), and turns the node's reports into the
-// task's lifecycle: Start when a slot begins it, Complete with the result
-// decoded into the task's future, AttemptFailed with a RemoteTaskError. It
-// decides nothing itself.
+// the tasks that fit while the node has fewer than its slots plus `prefetch`
+// unanswered (node_lease.h), in frames (node_frames.h), and turns the node's
+// reports into the task's lifecycle: Start when a slot begins it, Complete with
+// the result decoded into the task's future, AttemptFailed with a
+// RemoteTaskError. It decides nothing itself.
 //
 // It exits when the node leaves (leave_atom) or is lost (CAF's down_msg for
 // the node, on a broken or timed-out connection); the supervisor, which
@@ -43,6 +43,8 @@ struct NodeProxyContext {
   std::shared_ptr<TaskLifecycle> lifecycle;
   // Whether to read the clock for each task (timings recorded).
   bool record_timings = false;
+  // The most one frame of tasks holds (TransportSecurity::frame_bytes).
+  size_t frame_bytes = 1 << 20;
   // The queue's registry, sent to the node for its own check.
   SignatureMap tasks;
 };

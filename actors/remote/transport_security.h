@@ -48,6 +48,14 @@ class TransportSecurity {
     return bytes <= max_message_bytes_ - kMessageOverhead;
   }
   uint32_t max_message_bytes() const { return max_message_bytes_; }
+  // The most a frame of several tasks or reports (node_frames.h) holds:
+  // enough that a message's cost is small per task, and never so much that
+  // one frame holds up its connection for long.
+  size_t frame_bytes() const {
+    constexpr size_t kMostFrameBytes = 1 << 20;
+    const size_t fits = max_message_bytes_ - kMessageOverhead;
+    return fits < kMostFrameBytes ? fits : kMostFrameBytes;
+  }
 
  private:
   std::optional<TlsOptions> tls_;

@@ -1,8 +1,8 @@
 // WorkerNode (worker_node.h): Run() connects from its own thread; one node
 // actor speaks the node protocol (node_protocol.h) for every session, and
-// `slots` detached slot actors run the tasks. The slots outlive sessions: a
-// task still running when its session was lost finishes, and the node actor
-// drops its answer, since the queue has given the task to another node.
+// NodeSlots' threads run the tasks. The slots outlive sessions: a task still
+// running when its session was lost finishes, and the node actor drops its
+// answer, since the queue has given the task to another node.
 #include "taskqueue/worker_node.h"
 
 #include <unistd.h>
@@ -11,8 +11,6 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <deque>
-#include <exception>
 #include <future>
 #include <memory>
 #include <random>
@@ -24,8 +22,10 @@
 #include "absl/strings/str_join.h"
 #include "absl/synchronization/mutex.h"
 #include "actors/remote/connection_watch.h"
+#include "actors/remote/node_frames.h"
 #include "actors/remote/node_handshake.h"
 #include "actors/remote/node_protocol.h"
+#include "actors/remote/node_slots.h"
 #include "actors/remote/registry_release.h"
 #include "actors/remote/transport_security.h"
 #include "actors/sleeping_scheduler.h"
@@ -37,10 +37,8 @@
 #include "caf/io/middleman.hpp"
 #include "caf/openssl/remote_actor.hpp"
 #include "caf/send.hpp"
-#include "caf/spawn_options.hpp"
 #include "caf/stateful_actor.hpp"
 #include "caf/system_messages.hpp"
-#include "taskqueue/task_failure.h"
 #include "taskqueue/task_registry.h"
 
 namespace taskqueue {
@@ -58,8 +56,8 @@ using SessionPromise = std::shared_ptr<std::promise<SessionEnd>>;
 // promise cannot be serialized, so a forged one is dropped on arrival).
 using session_atom = caf::atom_constant<caf::atom("tq_session")>;
 using drain_atom = caf::atom_constant<caf::atom("tq_drain")>;
-using slot_done_atom = caf::atom_constant<caf::atom("tq_slotend")>;
-using run_slot_atom = caf::atom_constant<caf::atom("tq_runslot")>;
+// NodeSlots has reports to send.
+using slots_ready_atom = caf::atom_constant<caf::atom("tq_slotrdy")>;
 using hello_timeout_atom = caf::atom_constant<caf::atom("tq_hellot")>;
 
 }  // namespace
@@ -71,35 +69,6 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(taskqueue::internal::SessionPromise)
 namespace taskqueue {
 namespace internal {
 namespace {
-
-// A slot: runs one task at a time and reports it to the node actor.
-caf::behavior slot_actor(caf::event_based_actor* self, uint32_t slot,
-                         std::shared_ptr<const TaskRegistry> registry,
-                         caf::actor node) {
-  return {
-      [self, slot, registry, node](run_slot_atom, uint64_t session, uint64_t id,
-                                   const std::string& name,
-                                   const std::vector<char>& arguments) {
-        std::vector<char> result;
-        std::string type, message;
-        bool ok = true;
-        try {
-          result = registry->Run(
-              name, std::string_view(arguments.data(), arguments.size()));
-        } catch (const std::exception& e) {
-          ok = false;
-          type = CurrentExceptionTypeName();
-          message = e.what();
-        } catch (...) {
-          ok = false;
-          type = CurrentExceptionTypeName();
-          message = "(not a std::exception)";
-        }
-        self->send(node, slot_done_atom::value, slot, session, id, ok,
-                   std::move(result), std::move(type), std::move(message));
-      },
-  };
-}
 
 struct NodeContext {
   NodeOptions options;
@@ -114,23 +83,20 @@ class Node {
  public:
   Node(caf::event_based_actor* self, std::shared_ptr<const NodeContext> context)
       : self_(self), context_(std::move(context)) {
-    auto me = caf::actor_cast<caf::actor>(self_);
-    for (int i = 0; i < context_->options.slots; ++i) {
-      slots_.push_back(self_->spawn<caf::detached>(
-          slot_actor, static_cast<uint32_t>(i), context_->registry, me));
-      free_.push_back(static_cast<uint32_t>(i));
-    }
+    // Weak: the slots live in this actor's state, and a strong handle in
+    // them would keep the actor alive for ever.
+    caf::weak_actor_ptr me(self_->ctrl());
+    slots_ = std::make_unique<NodeSlots>(
+        context_->options.slots, context_->registry, [me] {
+          if (caf::strong_actor_ptr node = me.lock()) {
+            caf::anon_send(caf::actor_cast<caf::actor>(node),
+                           slots_ready_atom::value);
+          }
+        });
   }
 
-  void StopSlots() {
-    for (const caf::actor& slot : slots_) {
-      self_->send_exit(slot, caf::exit_reason::user_shutdown);
-    }
-    // A slot and this actor hold each other: dropping our handles lets
-    // each be destroyed once it has exited, and the actor system, which
-    // waits for every detached actor's thread, end.
-    slots_.clear();
-  }
+  // Waits for the tasks running to finish.
+  void StopSlots() { slots_->Stop(); }
 
   void OnSession(const caf::actor& gateway, SessionPromise promise) {
     if (draining_) {
@@ -154,7 +120,6 @@ class Node {
       return End({SessionEnd::kRefused, absl::StrJoin(why, "\n")});
     proxy_ = caf::actor_cast<caf::actor>(self_->current_sender());
     self_->monitor(proxy_);
-    Pump();
   }
 
   void OnRefuse(SessionEnd::Kind kind, const std::string& why) {
@@ -170,44 +135,55 @@ class Node {
     }
   }
 
-  void OnTask(uint64_t id, std::string& name, std::vector<char>& arguments) {
+  void OnTasks(const std::vector<char>& frame) {
     if (!proxy_ || self_->current_sender() != proxy_.address()) return;
     if (draining_) return;  // Given back by leaving.
-    pending_.push_back(Pending{id, std::move(name), std::move(arguments)});
-    Pump();
+    absl::StatusOr<std::vector<TaskOffer>> offers = DecodeOffers(frame);
+    if (!offers.ok()) {
+      // A queue of another build, or not a queue: nothing here is safe to
+      // run, and a new session starts clean.
+      return End({SessionEnd::kLost, std::string(offers.status().message())});
+    }
+    slots_->Offer(session_, *std::move(offers));
   }
 
-  void OnSlotDone(uint32_t slot, uint64_t session, uint64_t id, bool ok,
-                  std::vector<char>& result, std::string& type,
-                  std::string& message) {
-    free_.push_back(slot);
-    if (session == session_ && proxy_) {
-      --running_;
-      context_->tasks_run->fetch_add(1, std::memory_order_relaxed);
-      if (ok && !context_->transport.Fits(result.size())) {
-        // The queue would drop the connection, and with it every task here.
-        self_->send(
-            proxy_, error_atom::value, id,
-            std::string("taskqueue::MessageTooLarge"),
-            "the result takes " + std::to_string(result.size()) +
-                " bytes, more than NodeOptions::max_message_bytes (" +
-                std::to_string(context_->transport.max_message_bytes()) + ")");
-      } else if (ok) {
-        self_->send(proxy_, result_atom::value, id, std::move(result));
-      } else {
-        self_->send(proxy_, error_atom::value, id, std::move(type),
-                    std::move(message));
+  // Sends what the slots reported in this session, in frames.
+  void OnSlotsReady() {
+    std::vector<SlotReport> reports = slots_->TakeReports();
+    if (!proxy_) return;
+    FrameBuilder frames(context_->transport.frame_bytes());
+    for (SlotReport& r : reports) {
+      if (r.session != session_) continue;
+      NodeReport& report = r.report;
+      if (report.kind != NodeReport::Kind::kStarted) {
+        context_->tasks_run->fetch_add(1, std::memory_order_relaxed);
       }
+      if (report.kind == NodeReport::Kind::kResult &&
+          !context_->transport.Fits(report.result.size())) {
+        // The queue would drop the connection, and with it every task here.
+        report = NodeReport{
+            .kind = NodeReport::Kind::kError,
+            .id = report.id,
+            .type = "taskqueue::MessageTooLarge",
+            .message =
+                "the result takes " + std::to_string(report.result.size()) +
+                " bytes, more than NodeOptions::max_message_bytes (" +
+                std::to_string(context_->transport.max_message_bytes()) + ")"};
+      }
+      frames.AddReport(report);
     }
-    Pump();
+    for (std::vector<char>& frame : frames.Take()) {
+      self_->send(proxy_, reports_atom::value, std::move(frame));
+    }
+    LeaveIfDrained();
   }
 
   void OnDrain() {
     draining_ = true;
-    pending_.clear();
+    slots_->DropOffered();
     if (!promise_) return;  // Run() sees the flag before it connects again.
     if (!proxy_) return End({SessionEnd::kDrained, ""});
-    Pump();
+    LeaveIfDrained();
   }
 
   void OnDown(const caf::down_msg& down) {
@@ -218,27 +194,10 @@ class Node {
   }
 
  private:
-  struct Pending {
-    uint64_t id;
-    std::string name;
-    std::vector<char> arguments;
-  };
-
-  void Pump() {
-    if (!proxy_) return;
-    while (!free_.empty() && !pending_.empty()) {
-      Pending task = std::move(pending_.front());
-      pending_.pop_front();
-      uint32_t slot = free_.back();
-      free_.pop_back();
-      ++running_;
-      // The start goes out before the slot can answer: the proxy sees them
-      // in this order.
-      self_->send(proxy_, started_atom::value, task.id);
-      self_->send(slots_[slot], run_slot_atom::value, session_, task.id,
-                  std::move(task.name), std::move(task.arguments));
-    }
-    if (draining_ && running_ == 0) {
+  // Draining, and every task started has been answered to the queue: what
+  // it sent and this node did not start runs elsewhere.
+  void LeaveIfDrained() {
+    if (draining_ && proxy_ && slots_->Idle()) {
       self_->send(proxy_, leave_atom::value);
       End({SessionEnd::kDrained, ""});
     }
@@ -249,8 +208,7 @@ class Node {
     if (proxy_) self_->demonitor(proxy_);
     gateway_ = nullptr;
     proxy_ = nullptr;
-    pending_.clear();
-    running_ = 0;
+    slots_->DropOffered();
     // A new session number: answers of this one's tasks are dropped.
     ++session_;
     std::exchange(promise_, nullptr)->set_value(std::move(end));
@@ -258,22 +216,18 @@ class Node {
 
   caf::event_based_actor* const self_;
   const std::shared_ptr<const NodeContext> context_;
-  std::vector<caf::actor> slots_;
-  std::vector<uint32_t> free_;
+  std::unique_ptr<NodeSlots> slots_;
   uint64_t session_ = 0;
   SessionPromise promise_;  // Set while a session is on.
   caf::actor gateway_;
   caf::actor proxy_;  // Set once welcomed.
-  std::deque<Pending> pending_;
-  // Tasks of this session on a slot.
-  int running_ = 0;
   bool draining_ = false;
 };
 
-// The node's handles (the slots, the gateway, the proxy) live in the
-// actor's state, which CAF destroys as the actor exits: an exited actor that
-// the middleman still references (a lost queue's) then holds no slot, whose
-// detached thread ~actor_system would wait for, for ever.
+// The node's slots and handles (the gateway, the proxy) live in the actor's
+// state, which CAF destroys as the actor exits: an exited actor that the
+// middleman still references (a lost queue's) then holds no thread and no
+// other actor.
 struct NodeState {
   static inline const char* name = "taskqueue.worker_node";
   std::unique_ptr<Node> node;
@@ -303,15 +257,10 @@ caf::behavior node_actor(caf::stateful_actor<NodeState>* self,
         node->OnRefuse(SessionEnd::kBusy, why);
       },
       [node](hello_timeout_atom) { node->OnHelloTimeout(); },
-      [node](task_atom, uint64_t id, std::string& name,
-             std::vector<char>& arguments) {
-        node->OnTask(id, name, arguments);
+      [node](tasks_atom, const std::vector<char>& frame) {
+        node->OnTasks(frame);
       },
-      [node](slot_done_atom, uint32_t slot, uint64_t session, uint64_t id,
-             bool ok, std::vector<char>& result, std::string& type,
-             std::string& message) {
-        node->OnSlotDone(slot, session, id, ok, result, type, message);
-      },
+      [node](slots_ready_atom) { node->OnSlotsReady(); },
       [node](drain_atom) { node->OnDrain(); },
   };
 }
@@ -370,8 +319,8 @@ class WorkerNode::Impl {
     // Not detached: CAF's middleman can keep an actor that messaged a peer
     // referenced after it exited, and ~actor_system waits for each detached
     // actor's thread until its actor is destroyed: it would wait for ever
-    // (gateway_actor.h). The slots, which never talk to the network, are
-    // detached; this actor only routes messages.
+    // (gateway_actor.h). Tasks run on the slots' own threads (NodeSlots);
+    // this actor only routes messages.
     caf::actor node = system.spawn(internal::node_actor, context_);
     {
       absl::MutexLock lock(&mu_);

@@ -13,6 +13,13 @@
 #include <thread>
 #include <vector>
 
+#include "actors/remote/node_frames.h"
+#include "actors/remote/node_protocol.h"
+#include "caf/actor_system.hpp"
+#include "caf/actor_system_config.hpp"
+#include "caf/io/middleman.hpp"
+#include "caf/scoped_actor.hpp"
+#include "caf/system_messages.hpp"
 #include "gtest/gtest.h"
 #include "taskqueue/errors.h"
 #include "taskqueue/taskqueue.h"
@@ -79,6 +86,89 @@ TEST(HostilePeer, ForgedHeadersAndGarbageCostTheirConnectionOnly) {
   EXPECT_LT(ResidentKib() - resident, 256 * 1024) << "KiB more resident";
   EXPECT_EQ(Occurrences(healthy.log(), "connected to"), 1) << healthy.log();
   EXPECT_EQ(ConnectedNodes(q), 1);
+}
+
+// A peer that passes the handshake as a node of the right registry and then
+// sends reports that break the node protocol: a frame that does not decode,
+// a start for a task it was never sent, a frame of tasks where reports
+// belong. Each loses its session (its proxy exits) and nothing else: the
+// tasks it was sent run on the healthy node, and every result is right.
+TEST(HostilePeer, ANodeBreakingTheNodeProtocolIsDroppedAlone) {
+  taskqueue::QueueOptions options = ListeningOptions();
+  // Longer than the test: a forger (which sends no heartbeats) is dropped
+  // for what it sent, never for its silence.
+  options.listen->connection_timeout = std::chrono::seconds(60);
+  // Each forger holds a window of tasks when it is dropped.
+  options.listen->max_node_losses = 10;
+  taskqueue::TaskQueue q(options);
+  NodeProcess healthy(NodeBinary(), q.listening_port(), 2, "healthy",
+                      NodeLog("healthy-forged"), {},
+                      "--connection_timeout_ms=60000");
+  ASSERT_TRUE(WaitFor([&] { return ConnectedNodes(q) == 1; })) << healthy.log();
+  std::atomic<bool> stop{false};
+  std::atomic<int> completed{0};
+  std::atomic<int> wrong{0};
+  std::thread stream([&] {
+    for (int64_t i = 0; !stop; ++i) {
+      auto square = q.submit(kSquare, i, 0);
+      if (square.wait_for(milliseconds(20000)) == std::future_status::ready &&
+          square.get() == i * i + 1) {
+        ++completed;
+      } else {
+        ++wrong;
+      }
+    }
+  });
+
+  using namespace taskqueue::internal;
+  FrameBuilder unsent(1 << 16);
+  unsent.AddReport({.kind = NodeReport::Kind::kStarted, .id = 1u << 30});
+  FrameBuilder offers(1 << 16);
+  offers.AddOffer(1, "test.square", {});
+  const std::vector<std::vector<char>> bad_frames = {
+      {char{2}, char{1}, char{100}},  // A result longer than the frame.
+      unsent.Take().at(0),
+      offers.Take().at(0),
+  };
+  caf::actor_system_config config;
+  config.load<caf::io::middleman>();
+  caf::actor_system system(config);
+  for (size_t i = 0; i < bad_frames.size(); ++i) {
+    SCOPED_TRACE("bad frame " + std::to_string(i));
+    caf::expected<caf::actor> gateway =
+        system.middleman().remote_actor("127.0.0.1", q.listening_port());
+    ASSERT_TRUE(gateway) << system.render(gateway.error());
+    caf::scoped_actor self{system};
+    self->send(*gateway, hello_atom::value, kNodeProtocolVersion,
+               "forger-" + std::to_string(i), uint32_t{1},
+               TestRegistry()->signatures());
+    caf::actor proxy;
+    self->receive(
+        [&](welcome_atom, const SignatureMap&) {
+          proxy = caf::actor_cast<caf::actor>(self->current_sender());
+        },
+        caf::after(std::chrono::seconds(20)) >> [] {});
+    ASSERT_TRUE(proxy) << "not welcomed";
+    ASSERT_TRUE(WaitFor([&] { return ConnectedNodes(q) == 2; }));
+    self->monitor(proxy);
+    self->send(proxy, reports_atom::value, bad_frames[i]);
+    bool dropped = false;
+    bool timed_out = false;
+    // Until the proxy is down; the tasks it sends meanwhile are dropped.
+    self->receive_while([&] { return !dropped && !timed_out; })(
+        [&](const caf::down_msg& down) { dropped = down.source == proxy; },
+        [](tasks_atom, const std::vector<char>&) {},
+        caf::after(std::chrono::seconds(20)) >> [&] { timed_out = true; });
+    ASSERT_TRUE(dropped) << "the proxy is still up";
+    ASSERT_TRUE(WaitFor([&] { return ConnectedNodes(q) == 1; }))
+        << "the forger's session stayed";
+  }
+  int during = completed;
+  ASSERT_TRUE(WaitFor([&] { return completed >= during + 200; }));
+  stop = true;
+  stream.join();
+  EXPECT_EQ(wrong, 0);
+  EXPECT_EQ(Occurrences(healthy.log(), "connected to"), 1) << healthy.log();
 }
 
 TEST(HostilePeer, ArgumentsTooLargeForAMessageCannotBeAdded) {

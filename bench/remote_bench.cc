@@ -8,10 +8,15 @@
 //                        one reply, 100 in flight: the same number of
 //                        messages as the least a task needs
 //   BM_RawCafBatched     raw CAF remote messaging, 100 tasks per message:
-//                        the limit of this design
+//                        what the network layer itself can carry
 //   BM_RemoteRoundTrip   one remote task at a time: p50/p99 in counters
 //   BM_RawCafRequest     one raw CAF request/response at a time
 //   BM_IdleCpu           CPU of an idle node and of an idle listening queue
+//
+// BM_LocalQueue, BM_RemoteQueue and BM_RawCafBatched also count the CPU
+// time a task costs in this process (cpu_us_here) and in the other one
+// (cpu_us_there): on a machine of N cores, N / their sum is the most tasks
+// per second that any overlap of the work could reach.
 //
 // --smoke runs 200 tasks per iteration instead of 10,000 (with
 // --benchmark_min_time, a quick check that everything runs). The other end
@@ -150,12 +155,49 @@ struct RemoteSetup {
   }
 };
 
-void RunTasks(benchmark::State& state, taskqueue::TaskQueue& q) {
+// CPU time (user and system, all threads) of this process, in seconds.
+double OwnCpuSeconds() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_utime.tv_sec + usage.ru_stime.tv_sec +
+         (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+}
+
+// What a task costs in CPU, here and (if `other` is set) in the other
+// process: with two cores, 2 / (both) is the most tasks per second any
+// schedule of the work could reach, whatever runs in parallel.
+class CpuPerTask {
+ public:
+  explicit CpuPerTask(const taskqueue_tools::ChildProcess* other = nullptr)
+      : other_(other),
+        own_start_(OwnCpuSeconds()),
+        other_start_(other ? other->CpuSeconds() : 0) {}
+
+  void Report(benchmark::State& state, int64_t tasks) const {
+    if (tasks == 0) return;
+    state.counters["cpu_us_here"] =
+        1e6 * (OwnCpuSeconds() - own_start_) / tasks;
+    if (other_ != nullptr) {
+      state.counters["cpu_us_there"] =
+          1e6 * (other_->CpuSeconds() - other_start_) / tasks;
+    }
+  }
+
+ private:
+  const taskqueue_tools::ChildProcess* other_;
+  double own_start_;
+  double other_start_;
+};
+
+void RunTasks(benchmark::State& state, taskqueue::TaskQueue& q,
+              const taskqueue_tools::ChildProcess* node = nullptr) {
+  CpuPerTask cpu(node);
   for (auto _ : state) {
     for (int i = 0; i < tasks_per_iteration; ++i) q.add_task(kNoop, i);
     q.join();
   }
   state.SetItemsProcessed(state.iterations() * tasks_per_iteration);
+  cpu.Report(state, state.iterations() * tasks_per_iteration);
 }
 
 void BM_LocalQueue(benchmark::State& state) {
@@ -166,7 +208,7 @@ void BM_LocalQueue(benchmark::State& state) {
 void BM_RemoteQueue(benchmark::State& state) {
   RemoteSetup setup(static_cast<int>(state.range(0)));
   if (!setup.connected()) return state.SkipWithError("no node connected");
-  RunTasks(state, setup.queue);
+  RunTasks(state, setup.queue, &setup.node);
 }
 
 void BM_RemoteRoundTrip(benchmark::State& state) {
@@ -236,6 +278,7 @@ void BM_RawCafBatched(benchmark::State& state) {
   std::vector<char> batch(kBatch * sizeof(uint64_t), 1);
   const int batches = tasks_per_iteration / kBatch;
   constexpr int batchesInFlight = kInFlight / 10;
+  CpuPerTask cpu(&raw.echo);
   for (auto _ : state) {
     int sent = 0;
     int received = 0;
@@ -251,6 +294,7 @@ void BM_RawCafBatched(benchmark::State& state) {
     }
   }
   state.SetItemsProcessed(state.iterations() * tasks_per_iteration);
+  cpu.Report(state, state.iterations() * tasks_per_iteration);
 }
 
 void BM_RawCafRequest(benchmark::State& state) {
@@ -267,13 +311,6 @@ void BM_RawCafRequest(benchmark::State& state) {
   }
   state.counters["p50_us"] = micros.Percentile(50);
   state.counters["p99_us"] = micros.Percentile(99);
-}
-
-double OwnCpuSeconds() {
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  return usage.ru_utime.tv_sec + usage.ru_stime.tv_sec +
-         (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
 }
 
 // Percent of a core each side uses while connected and idle (heartbeats
@@ -299,6 +336,7 @@ BENCHMARK(BM_RemoteQueue)
     ->Arg(1)
     ->Arg(16)
     ->Arg(256)
+    ->Arg(1024)
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
 BENCHMARK(BM_RawCafSingle)->Unit(benchmark::kMillisecond)->UseRealTime();

@@ -69,8 +69,8 @@ class FrameReader {
     return absl::InvalidArgumentError("node frame: a varint of over 10 bytes");
   }
 
-  template <class Bytes>
-  absl::Status Sized(Bytes& out) {
+  // A length and that many bytes, as a view into the frame.
+  absl::Status Sized(std::string_view& out) {
     uint64_t size = 0;
     if (absl::Status s = Varint(size); !s.ok()) return s;
     if (size > static_cast<uint64_t>(end_ - next_)) {
@@ -78,8 +78,16 @@ class FrameReader {
           absl::StrCat("node frame: a length of ", size, " with ", end_ - next_,
                        " bytes left"));
     }
-    out.assign(next_, next_ + size);
+    out = std::string_view(next_, size);
     next_ += size;
+    return absl::OkStatus();
+  }
+
+  template <class Bytes>
+  absl::Status Sized(Bytes& out) {
+    std::string_view view;
+    if (absl::Status s = Sized(view); !s.ok()) return s;
+    out.assign(view.begin(), view.end());
     return absl::OkStatus();
   }
 
@@ -152,10 +160,10 @@ absl::StatusOr<std::vector<TaskOffer>> DecodeOffers(
   return offers;
 }
 
-absl::StatusOr<std::vector<NodeReport>> DecodeReports(
+absl::StatusOr<std::vector<NodeReportView>> DecodeReports(
     const std::vector<char>& frame) {
   FrameReader in(frame);
-  std::vector<NodeReport> reports;
+  std::vector<NodeReportView> reports;
   while (!in.at_end()) {
     uint8_t kind = 0;
     if (absl::Status s = in.Byte(kind); !s.ok()) return s;
@@ -165,7 +173,7 @@ absl::StatusOr<std::vector<NodeReport>> DecodeReports(
           absl::StrCat("node frame: an entry of kind ", kind,
                        " where reports were expected"));
     }
-    NodeReport& report = reports.emplace_back();
+    NodeReportView& report = reports.emplace_back();
     report.kind = static_cast<NodeReport::Kind>(kind);
     if (absl::Status s = in.Varint(report.id); !s.ok()) return s;
     if (report.kind == NodeReport::Kind::kResult) {

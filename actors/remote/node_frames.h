@@ -9,6 +9,8 @@
 //   for (std::vector<char>& frame : frames.Take()) send(node, frame);
 //   ...
 //   absl::StatusOr<std::vector<TaskOffer>> offers = DecodeOffers(frame);
+//   absl::StatusOr<std::vector<NodeReportView>> reports =
+//       DecodeReports(frame);
 //   if (!offers.ok()) { /* the peer broke the protocol: disconnect it */ }
 //
 // The format: a sequence of entries, each a kind byte and its fields; ids and
@@ -56,6 +58,18 @@ struct NodeReport {
   bool operator==(const NodeReport&) const = default;
 };
 
+// A report as read from a frame, without copies: its bytes are the frame's,
+// valid while the frame is.
+struct NodeReportView {
+  NodeReport::Kind kind = NodeReport::Kind::kStarted;
+  uint64_t id = 0;
+  std::string_view result;
+  std::string_view type;
+  std::string_view message;
+
+  bool operator==(const NodeReportView&) const = default;
+};
+
 // Packs entries into frames of at most `max_bytes` each; an entry larger
 // than that on its own gets a frame of its own (the caller has checked that
 // it fits a message). Not thread-safe.
@@ -81,7 +95,8 @@ class FrameBuilder {
 
 absl::StatusOr<std::vector<TaskOffer>> DecodeOffers(
     const std::vector<char>& frame);
-absl::StatusOr<std::vector<NodeReport>> DecodeReports(
+// The views point into `frame`, which must outlive them.
+absl::StatusOr<std::vector<NodeReportView>> DecodeReports(
     const std::vector<char>& frame);
 
 }  // namespace taskqueue::internal

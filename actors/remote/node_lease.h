@@ -32,10 +32,10 @@
 #include <deque>
 #include <memory>
 #include <optional>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "actors/scheduler/task_batch.h"
 
 namespace taskqueue::internal {
@@ -100,7 +100,7 @@ class NodeLease {
   const size_t slots_;
   const size_t window_;
   std::deque<Held> batches_;
-  std::unordered_map<uint64_t, Place> in_flight_;
+  absl::flat_hash_map<uint64_t, Place> in_flight_;
   // An at-most-once task claimed while the node had no free slot.
   std::optional<std::pair<QueuedTask*, Place>> held_back_;
   uint64_t next_id_ = 1;

@@ -4,10 +4,11 @@
 #include <exception>
 #include <memory>
 #include <string>
-#include <unordered_set>
+#include <string_view>
 #include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_set.h"
 #include "actors/message_handoff.h"
 #include "actors/messages.h"
 #include "actors/remote/node_frames.h"
@@ -52,11 +53,11 @@ class NodeProxy {
   // A frame of the node's reports, in order; then the window refills.
   void OnReports(const std::vector<char>& frame) {
     if (!FromNode()) return;
-    absl::StatusOr<std::vector<NodeReport>> reports = DecodeReports(frame);
+    absl::StatusOr<std::vector<NodeReportView>> reports = DecodeReports(frame);
     if (!reports.ok()) {
       return Disconnect(std::string(reports.status().message()));
     }
-    for (NodeReport& report : *reports) {
+    for (const NodeReportView& report : *reports) {
       switch (report.kind) {
         case NodeReport::Kind::kStarted:
           OnStarted(report.id);
@@ -65,7 +66,8 @@ class NodeProxy {
           OnResult(report.id, report.result);
           break;
         case NodeReport::Kind::kError:
-          OnError(report.id, std::move(report.type), std::move(report.message));
+          OnError(report.id, std::string(report.type),
+                  std::string(report.message));
           break;
       }
       if (disconnected_) return;
@@ -103,12 +105,12 @@ class NodeProxy {
     Attempt unused = std::move(task->attempt);
   }
 
-  void OnResult(uint64_t id, const std::vector<char>& result) {
+  void OnResult(uint64_t id, std::string_view result) {
     QueuedTask* task = Answered(id);
     if (task == nullptr) return;
     TaskControl* control = task->control.get();
     try {
-      control->remote->complete(std::string_view(result.data(), result.size()));
+      control->remote->complete(result);
     } catch (...) {
       // The result did not decode as the task's: the attempt failed.
       Failed(*task, TaskFailure::FromCurrentException());
@@ -218,9 +220,9 @@ class NodeProxy {
   const caf::actor supervisor_;
   NodeLease lease_;
   // Tasks whose start the node reported and whose answer it has not.
-  std::unordered_set<uint64_t> started_;
+  absl::flat_hash_set<uint64_t> started_;
   // Of them, those that ended before they started here.
-  std::unordered_set<uint64_t> skipped_;
+  absl::flat_hash_set<uint64_t> skipped_;
   // Set by Disconnect: the rest of a frame is not read.
   bool disconnected_ = false;
 };

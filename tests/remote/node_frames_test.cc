@@ -44,6 +44,19 @@ std::vector<NodeReport> SomeReports() {
   };
 }
 
+// What a decoded frame says, as the reports that were put in.
+std::vector<NodeReport> Owned(const std::vector<NodeReportView>& views) {
+  std::vector<NodeReport> reports;
+  for (const NodeReportView& v : views) {
+    reports.push_back({.kind = v.kind,
+                       .id = v.id,
+                       .result = {v.result.begin(), v.result.end()},
+                       .type = std::string(v.type),
+                       .message = std::string(v.message)});
+  }
+  return reports;
+}
+
 std::vector<char> OneOfferFrame(const std::vector<TaskOffer>& offers) {
   FrameBuilder frames(1 << 20);
   for (const TaskOffer& o : offers) frames.AddOffer(o.id, o.name, o.arguments);
@@ -68,10 +81,15 @@ TEST(NodeFrames, OffersRoundTripInOrder) {
 }
 
 TEST(NodeFrames, ReportsRoundTripInOrder) {
-  absl::StatusOr<std::vector<NodeReport>> decoded =
-      DecodeReports(OneReportFrame(SomeReports()));
+  const std::vector<char> frame = OneReportFrame(SomeReports());
+  absl::StatusOr<std::vector<NodeReportView>> decoded = DecodeReports(frame);
   ASSERT_TRUE(decoded.ok()) << decoded.status();
-  EXPECT_THAT(*decoded, ElementsAreArray(SomeReports()));
+  EXPECT_THAT(Owned(*decoded), ElementsAreArray(SomeReports()));
+  // Views into the frame, not copies.
+  const NodeReportView& result = (*decoded)[1];
+  EXPECT_GE(result.result.data(), frame.data());
+  EXPECT_LE(result.result.data() + result.result.size(),
+            frame.data() + frame.size());
 }
 
 TEST(NodeFrames, AnEmptyFrameHoldsNothing) {
@@ -114,7 +132,7 @@ TEST(NodeFrames, SplitsAtTheBoundAndKeepsTheOrder) {
 }
 
 TEST(NodeFrames, OffersAndReportsAreNotTakenForEachOther) {
-  absl::StatusOr<std::vector<NodeReport>> reports =
+  absl::StatusOr<std::vector<NodeReportView>> reports =
       DecodeReports(OneOfferFrame(SomeOffers()));
   EXPECT_FALSE(reports.ok());
   EXPECT_THAT(reports.status().message(), HasSubstr("reports were expected"));
@@ -130,16 +148,15 @@ TEST(NodeFrames, ATruncatedFrameFailsOrYieldsWholeEntriesOnly) {
   int failed = 0;
   for (size_t cut = 0; cut < frame.size(); ++cut) {
     std::vector<char> prefix(frame.begin(), frame.begin() + cut);
-    absl::StatusOr<std::vector<NodeReport>> decoded = DecodeReports(prefix);
+    absl::StatusOr<std::vector<NodeReportView>> decoded = DecodeReports(prefix);
     if (!decoded.ok()) {
       ++failed;
       continue;
     }
     // Cut between entries: the ones before the cut, exactly.
-    ASSERT_LE(decoded->size(), all.size());
-    for (size_t i = 0; i < decoded->size(); ++i) {
-      EXPECT_EQ((*decoded)[i], all[i]);
-    }
+    std::vector<NodeReport> owned = Owned(*decoded);
+    ASSERT_LE(owned.size(), all.size());
+    for (size_t i = 0; i < owned.size(); ++i) EXPECT_EQ(owned[i], all[i]);
   }
   // Every cut but the few between entries breaks one.
   EXPECT_GT(failed, static_cast<int>(frame.size()) - 6);
@@ -150,7 +167,7 @@ TEST(NodeFrames, ALengthPastTheEndIsRefusedWithoutAllocatingIt) {
   std::vector<char> frame = {static_cast<char>(NodeReport::Kind::kResult), 7};
   for (int i = 0; i < 8; ++i) frame.push_back(static_cast<char>(0x80));
   frame.push_back(0x40);
-  absl::StatusOr<std::vector<NodeReport>> decoded = DecodeReports(frame);
+  absl::StatusOr<std::vector<NodeReportView>> decoded = DecodeReports(frame);
   ASSERT_FALSE(decoded.ok());
   EXPECT_EQ(decoded.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(decoded.status().message(), HasSubstr("a length of"));
@@ -159,7 +176,7 @@ TEST(NodeFrames, ALengthPastTheEndIsRefusedWithoutAllocatingIt) {
 TEST(NodeFrames, AnEndlessVarintIsRefused) {
   std::vector<char> frame = {static_cast<char>(NodeReport::Kind::kStarted)};
   for (int i = 0; i < 11; ++i) frame.push_back(static_cast<char>(0xff));
-  absl::StatusOr<std::vector<NodeReport>> decoded = DecodeReports(frame);
+  absl::StatusOr<std::vector<NodeReportView>> decoded = DecodeReports(frame);
   ASSERT_FALSE(decoded.ok());
   EXPECT_THAT(decoded.status().message(), HasSubstr("varint"));
 }
@@ -180,7 +197,7 @@ TEST(NodeFrames, RandomBytesNeverCrashTheDecoders) {
     for (char& c : frame) c = static_cast<char>(rng());
     // Half of them start as a valid entry would, to get past the first byte.
     if (!frame.empty() && round % 2 == 0) frame[0] = 1 + rng() % 3;
-    absl::StatusOr<std::vector<NodeReport>> reports = DecodeReports(frame);
+    absl::StatusOr<std::vector<NodeReportView>> reports = DecodeReports(frame);
     if (reports.ok()) ++decoded_reports;
     absl::StatusOr<std::vector<TaskOffer>> offers = DecodeOffers(frame);
     if (offers.ok()) {

@@ -42,6 +42,40 @@ long ResidentKib() {
   return -1;
 }
 
+// Submits one task after another to `q` from a thread of its own, each
+// waited for and checked, until Stop().
+class TaskStream {
+ public:
+  explicit TaskStream(taskqueue::TaskQueue& q)
+      : thread_([this, &q] {
+          for (int64_t i = 0; !stop_; ++i) {
+            auto square = q.submit(kSquare, i, 0);
+            if (square.wait_for(milliseconds(20000)) ==
+                    std::future_status::ready &&
+                square.get() == i * i + 1) {
+              ++completed_;
+            } else {
+              ++wrong_;
+            }
+          }
+        }) {}
+  ~TaskStream() { Stop(); }
+
+  void Stop() {
+    stop_ = true;
+    if (thread_.joinable()) thread_.join();
+  }
+  int completed() const { return completed_; }
+  // Tasks that failed, came back wrong or not within 20 s.
+  int wrong() const { return wrong_; }
+
+ private:
+  std::atomic<bool> stop_{false};
+  std::atomic<int> completed_{0};
+  std::atomic<int> wrong_{0};
+  std::thread thread_;
+};
+
 TEST(HostilePeer, ForgedHeadersAndGarbageCostTheirConnectionOnly) {
   // The healthy node must keep its one connection, so neither side may drop
   // it for silence: under TSan on two busy cores the fixture's 1 s timeout
@@ -54,20 +88,7 @@ TEST(HostilePeer, ForgedHeadersAndGarbageCostTheirConnectionOnly) {
                       "--connection_timeout_ms=10000");
   ASSERT_TRUE(WaitFor([&] { return ConnectedNodes(q) == 1; })) << healthy.log();
   long resident = ResidentKib();
-  std::atomic<bool> stop{false};
-  std::atomic<int> completed{0};
-  std::atomic<int> wrong{0};
-  std::thread stream([&] {
-    for (int64_t i = 0; !stop; ++i) {
-      auto square = q.submit(kSquare, i, 0);
-      if (square.wait_for(milliseconds(20000)) == std::future_status::ready &&
-          square.get() == i * i + 1) {
-        ++completed;
-      } else {
-        ++wrong;
-      }
-    }
-  });
+  TaskStream stream(q);
   // Three at once aborted CAF 0.17.6 (three 4 GiB buffers).
   std::vector<std::unique_ptr<RawConnection>> forged;
   for (int i = 0; i < 3; ++i) {
@@ -77,12 +98,11 @@ TEST(HostilePeer, ForgedHeadersAndGarbageCostTheirConnectionOnly) {
   for (auto& connection : forged) {
     EXPECT_TRUE(connection->ClosedWithin(milliseconds(5000)));
   }
-  int during = completed;
+  int during = stream.completed();
   EXPECT_EQ(SendGarbage(q.listening_port(), 20, 4096, 11), 20);
-  ASSERT_TRUE(WaitFor([&] { return completed >= during + 200; }));
-  stop = true;
-  stream.join();
-  EXPECT_EQ(wrong, 0);
+  ASSERT_TRUE(WaitFor([&] { return stream.completed() >= during + 200; }));
+  stream.Stop();
+  EXPECT_EQ(stream.wrong(), 0);
   EXPECT_LT(ResidentKib() - resident, 256 * 1024) << "KiB more resident";
   EXPECT_EQ(Occurrences(healthy.log(), "connected to"), 1) << healthy.log();
   EXPECT_EQ(ConnectedNodes(q), 1);
@@ -105,20 +125,7 @@ TEST(HostilePeer, ANodeBreakingTheNodeProtocolIsDroppedAlone) {
                       NodeLog("healthy-forged"), {},
                       "--connection_timeout_ms=60000");
   ASSERT_TRUE(WaitFor([&] { return ConnectedNodes(q) == 1; })) << healthy.log();
-  std::atomic<bool> stop{false};
-  std::atomic<int> completed{0};
-  std::atomic<int> wrong{0};
-  std::thread stream([&] {
-    for (int64_t i = 0; !stop; ++i) {
-      auto square = q.submit(kSquare, i, 0);
-      if (square.wait_for(milliseconds(20000)) == std::future_status::ready &&
-          square.get() == i * i + 1) {
-        ++completed;
-      } else {
-        ++wrong;
-      }
-    }
-  });
+  TaskStream stream(q);
 
   using namespace taskqueue::internal;
   FrameBuilder unsent(1 << 16);
@@ -163,11 +170,10 @@ TEST(HostilePeer, ANodeBreakingTheNodeProtocolIsDroppedAlone) {
     ASSERT_TRUE(WaitFor([&] { return ConnectedNodes(q) == 1; }))
         << "the forger's session stayed";
   }
-  int during = completed;
-  ASSERT_TRUE(WaitFor([&] { return completed >= during + 200; }));
-  stop = true;
-  stream.join();
-  EXPECT_EQ(wrong, 0);
+  int during = stream.completed();
+  ASSERT_TRUE(WaitFor([&] { return stream.completed() >= during + 200; }));
+  stream.Stop();
+  EXPECT_EQ(stream.wrong(), 0);
   EXPECT_EQ(Occurrences(healthy.log(), "connected to"), 1) << healthy.log();
 }
 

@@ -31,6 +31,8 @@
 //   bazel run //examples:gradient_descent -- --mode=queued --workers=8
 //   bazel run //examples:gradient_descent -- --mode=remote --listen=7070
 //   bazel run //examples:plot_node -- --connect=127.0.0.1:7070 --slots=4
+//   bazel run //examples:gradient_descent -- --mode=latest --dashboard=7080 \
+//       --plot_latency=1s             # watch it on http://127.0.0.1:7080/
 //
 // Exit status: 0; 1 if a plot or a gallery could not be written, or the
 // latest run lacks its newest plot (training still completes); 2 for a bad
@@ -98,6 +100,10 @@ ABSL_FLAG(int, listen, 0,
 ABSL_FLAG(absl::Duration, node_timeout, absl::Seconds(60),
           "--mode=remote: how long to wait for a plot node to connect, and "
           "for one to come back before the plots still waiting are given up");
+ABSL_FLAG(int, dashboard, -1,
+          "the queued and latest runs: serve their queue's live dashboard on "
+          "127.0.0.1:PORT (0 picks a free port; the address and the write "
+          "token are printed); -1: none");
 ABSL_FLAG(std::string, spawn_plot_node, "",
           "--mode=remote: path of a plot_node binary to start (with "
           "--slots=--workers) and stop with SIGTERM at the end; a relative "
@@ -193,7 +199,7 @@ int Main(int argc, char** argv) {
       "Usage: gradient_descent [--mode=all|none|sync|queued|latest|remote] "
       "[--iterations=N] [--plot_every=N] [--plot_latency=200ms] "
       "[--workers=N] [--out_dir=DIR] [--listen=PORT] [--node_timeout=60s] "
-      "[--spawn_plot_node=PATH]");
+      "[--spawn_plot_node=PATH] [--dashboard=PORT]");
   std::vector<char*> args = absl::ParseCommandLine(argc, argv);
   if (args.size() > 1) {
     return Fail(absl::StrCat("unexpected argument '", args[1],
@@ -208,7 +214,8 @@ int Main(int argc, char** argv) {
                    .mode = absl::GetFlag(FLAGS_mode),
                    .listen_port = absl::GetFlag(FLAGS_listen),
                    .node_timeout = absl::GetFlag(FLAGS_node_timeout),
-                   .spawn_plot_node = absl::GetFlag(FLAGS_spawn_plot_node)};
+                   .spawn_plot_node = absl::GetFlag(FLAGS_spawn_plot_node),
+                   .dashboard_port = absl::GetFlag(FLAGS_dashboard)};
   if (absl::Status valid = ValidateRunConfig(config); !valid.ok()) {
     return Fail(valid.message(), kBadUsage);
   }
@@ -285,6 +292,10 @@ int Main(int argc, char** argv) {
                        .plot_dir = plot_dirs[mode],
                        .remote = remote.get(),
                        .progress = &progress};
+    if (config.dashboard_port >= 0) {
+      options.dashboard = taskqueue::DashboardOptions{
+          .port = static_cast<uint16_t>(config.dashboard_port)};
+    }
     reports.push_back(RunTraining(options));
     const RunReport& report = reports.back();
     if (mode == PlotMode::kNone) continue;

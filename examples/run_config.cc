@@ -41,6 +41,15 @@ absl::Status ValidateRunConfig(const RunConfig& config) {
   if (config.listen_port < 0 || config.listen_port > 65535) {
     return OutOfRange("listen", 0, 65535, config.listen_port);
   }
+  if (config.dashboard_port < -1 || config.dashboard_port > 65535) {
+    return OutOfRange("dashboard", -1, 65535, config.dashboard_port);
+  }
+  if (config.dashboard_port >= 0 && config.mode != "queued" &&
+      config.mode != "latest" && config.mode != "all") {
+    return absl::InvalidArgumentError(
+        "--dashboard needs a run on an in-process queue: --mode=queued, "
+        "latest or all");
+  }
   if (config.node_timeout <= absl::ZeroDuration() ||
       config.node_timeout > kMaxNodeTimeout) {
     return absl::InvalidArgumentError(

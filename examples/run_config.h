@@ -33,6 +33,10 @@ struct RunConfig {
   int listen_port = 0;
   absl::Duration node_timeout = absl::Seconds(60);
   std::string spawn_plot_node;
+  // The queued and latest runs: their queue's live dashboard on
+  // 127.0.0.1:PORT (0: a free one; the queue prints it and the write token
+  // to stderr); -1: none.
+  int dashboard_port = -1;
 };
 
 // Upper bounds, so that a typo (an extra zero or three) fails at once

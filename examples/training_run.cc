@@ -125,7 +125,8 @@ RunReport RunTraining(const RunOptions& options) {
             [&log](const taskqueue::TaskFailure& failure) {
               log.Failed(failure.description);
             },
-        .observer = observer});
+        .observer = observer,
+        .dashboard = options.dashboard});
   }
 
   // kRemote: each plot's iteration and what its node will say of it.

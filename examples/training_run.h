@@ -40,6 +40,7 @@
 #define TASKQUEUE_EXAMPLES_TRAINING_RUN_H_
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -51,6 +52,7 @@
 #include "examples/trainer.h"
 #include "examples/two_moons.h"
 #include "examples/written_plot.h"
+#include "taskqueue/dashboard_options.h"
 
 namespace gradient_descent {
 
@@ -76,6 +78,9 @@ struct RunOptions {
   // The existing directory plots are written to (all modes but kNone);
   // absolute for kRemote, where a node writes them.
   std::filesystem::path plot_dir;
+  // kQueued, kLatest: the queue's live dashboard, if set (DashboardOptions).
+  // Ignored by the other modes.
+  std::optional<taskqueue::DashboardOptions> dashboard;
   // kRemote: the queue the plots go to, listening, with a node connected.
   // Not owned; must outlive the run. Ignored by the other modes.
   RemotePlotQueue* remote = nullptr;

@@ -84,6 +84,7 @@ INSTANTIATE_TEST_SUITE_P(
         BadFlag{"--mode=fast",
                 "--mode must be none, sync, queued, latest or all"},
         BadFlag{"--out_dir=", "--out_dir must not be empty"},
+        BadFlag{"--dashboard=70000", "--dashboard must be between -1 and"},
         BadFlag{"stray", "unexpected argument 'stray'"}));
 
 TEST_P(BadFlags, OneLineErrorAndExitStatus2) {

@@ -36,6 +36,30 @@ TEST(RunConfigTest, BoundsAreInclusive) {
   EXPECT_THAT(ValidateRunConfig(config).message(), HasSubstr("--plot_latency"));
 }
 
+TEST(RunConfigTest, ADashboardNeedsAnInProcessQueue) {
+  RunConfig config;
+  for (int port : {-1, 0, 7080, 65535}) {
+    config.dashboard_port = port;
+    EXPECT_TRUE(ValidateRunConfig(config).ok()) << port;
+  }
+  for (int port : {-2, 65536}) {
+    config.dashboard_port = port;
+    EXPECT_THAT(ValidateRunConfig(config).message(),
+                HasSubstr("--dashboard must be between -1 and 65535"));
+  }
+  config.dashboard_port = 0;
+  for (const char* mode : {"queued", "latest", "all"}) {
+    config.mode = mode;
+    EXPECT_TRUE(ValidateRunConfig(config).ok()) << mode;
+  }
+  for (const char* mode : {"none", "sync", "remote"}) {
+    config.mode = mode;
+    EXPECT_THAT(ValidateRunConfig(config).message(),
+                HasSubstr("--dashboard needs a run on an in-process queue"))
+        << mode;
+  }
+}
+
 TEST(RunConfigTest, ModesRunTheBaselineFirst) {
   EXPECT_THAT(*ParseModes("all"),
               ElementsAre(PlotMode::kNone, PlotMode::kSync, PlotMode::kQueued,

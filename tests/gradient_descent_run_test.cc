@@ -2,14 +2,22 @@
 // queued write the same plots (the queue loses none, at any worker count),
 // the queued loop does not wait for the plots, and a plot that fails is
 // reported without stopping training or hanging.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <regex>
 #include <set>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/strings/str_split.h"
@@ -21,13 +29,17 @@
 #include "examples/written_plot.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "taskqueue/dashboard_options.h"
 #include "tests/gradient_descent_xml_tree.h"
+#include "tests/http/http_exchange.h"
 #include "tests/scratch_files.h"
 
 namespace gradient_descent {
 namespace {
 
 namespace fs = std::filesystem;
+using ::taskqueue_test::Exchange;
+using ::taskqueue_test::Get;
 using ::taskqueue_testing::FileNamesIn;
 using ::taskqueue_testing::FreshTestDir;
 using ::taskqueue_testing::ReadWholeFile;
@@ -112,6 +124,54 @@ TEST(TrainingRunTest, WithoutPlotsWritesNothing) {
   EXPECT_TRUE(report.plots_written.empty());
   EXPECT_GT(report.loop_time, absl::ZeroDuration());
   EXPECT_EQ(report.join_wait, absl::ZeroDuration());
+}
+
+// A loopback port nothing listens on now (bound and released).
+uint16_t FreePort() {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t size = sizeof(address);
+  if (fd < 0 || bind(fd, reinterpret_cast<sockaddr*>(&address), size) != 0 ||
+      getsockname(fd, reinterpret_cast<sockaddr*>(&address), &size) != 0) {
+    ADD_FAILURE() << "no free port";
+  }
+  close(fd);
+  return ntohs(address.sin_port);
+}
+
+TEST(TrainingRunTest, AQueuedRunShowsLiveOnItsDashboard) {
+  RunOptions options =
+      SmallRun(PlotMode::kQueued, FreshTestDir("dashboard_run"), 2);
+  options.plot_latency = absl::Milliseconds(100);
+  const uint16_t port = FreePort();
+  options.dashboard = taskqueue::DashboardOptions{.port = port, .token = "t"};
+  std::atomic<bool> done{false};
+  RunReport report;
+  std::thread run([&] {
+    report = RunTraining(options);
+    done = true;
+  });
+  // While the run goes on: statuses that show plots queued or being written.
+  int live = 0;
+  const std::regex in_flight("\"(queued|running)\":[1-9]");
+  while (!done) {
+    try {
+      const std::string status = Exchange(port, Get("/api/status"));
+      if (status.rfind("HTTP/1.1 200", 0) == 0 &&
+          std::regex_search(status, in_flight)) {
+        ++live;
+      }
+    } catch (const std::runtime_error&) {
+      // Not listening yet, or no longer.
+    }
+    absl::SleepFor(absl::Milliseconds(10));
+  }
+  run.join();
+  EXPECT_GT(live, 0);
+  EXPECT_THAT(report.plots_written, SizeIs(kPlots));
+  EXPECT_EQ(report.plots_failed, 0);
 }
 
 TEST(TrainingRunTest, QueuedLoopDoesNotWaitForThePlots) {

@@ -3,6 +3,7 @@
 //
 //   if (!found) return ErrorReply(404, "no task " + id);
 //   return JsonReply(200, TaskJson(task));
+//   return IfMethodAllowed(method == "GET", request, path, [] { ... });
 #ifndef TASKQUEUE_ACTORS_PAGES_JSON_REPLY_H_
 #define TASKQUEUE_ACTORS_PAGES_JSON_REPLY_H_
 
@@ -16,6 +17,15 @@ namespace taskqueue::internal {
 HttpResponse JsonReply(int status, std::string body);
 // {"error": why}.
 HttpResponse ErrorReply(int status, const std::string& why);
+
+// answer() when `allowed` (the request's method is one `path` takes), else
+// 405 naming the method and the path.
+template <class Answer>
+HttpResponse IfMethodAllowed(bool allowed, const HttpRequest& request,
+                             const std::string& path, Answer answer) {
+  if (allowed) return answer();
+  return ErrorReply(405, request.method + " is not allowed on " + path);
+}
 
 }  // namespace taskqueue::internal
 

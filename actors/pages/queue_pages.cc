@@ -37,9 +37,7 @@ HttpResponse QueuePages::Handle(const HttpRequest& request) {
   const std::string& path = request.path;
   const bool get = request.method == "GET";
   auto only = [&](bool allowed, auto answer) {
-    return allowed
-               ? answer()
-               : ErrorReply(405, request.method + " is not allowed on " + path);
+    return IfMethodAllowed(allowed, request, path, std::move(answer));
   };
   if (path == "/" || path == "/index.html") {
     return only(get, [] {

@@ -124,9 +124,7 @@ HttpResponse ServerPages::Handle(const HttpRequest& request) {
   const bool get = request.method == "GET";
   const bool post = request.method == "POST";
   auto only = [&](bool allowed, auto answer) {
-    return allowed
-               ? answer()
-               : ErrorReply(405, request.method + " is not allowed on " + path);
+    return IfMethodAllowed(allowed, request, path, std::move(answer));
   };
   if (path == "/" || path == "/index.html") {
     return only(get, [&] {

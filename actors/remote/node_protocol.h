@@ -35,6 +35,9 @@
 //   A frame that does not decode, or a report the proxy cannot place (a
 //   task it did not send, an answer before the start), breaks the
 //   protocol: the proxy drops the node, as it does a lost one.
+//   node    -> proxy    (refuse_atom, std::string why)
+//       A frame of tasks did not decode there: the node ends the session,
+//       and the proxy drops it as it drops a lost node's.
 //   node    -> proxy    (leave_atom)
 //       Draining: every task it started has been reported; it starts no
 //       other. The proxy exits, and what the node was sent and did not

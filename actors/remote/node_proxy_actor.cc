@@ -1,6 +1,7 @@
 #include "actors/remote/node_proxy_actor.h"
 
 #include <chrono>
+#include <cstdio>
 #include <exception>
 #include <memory>
 #include <string>
@@ -55,7 +56,8 @@ class NodeProxy {
     if (!FromNode()) return;
     absl::StatusOr<std::vector<NodeReportView>> reports = DecodeReports(frame);
     if (!reports.ok()) {
-      return Disconnect(std::string(reports.status().message()));
+      return Disconnect("it sent a frame that does not decode (" +
+                        std::string(reports.status().message()) + ")");
     }
     for (const NodeReportView& report : *reports) {
       switch (report.kind) {
@@ -80,6 +82,12 @@ class NodeProxy {
     self_->quit(caf::exit_reason::normal);
   }
 
+  // The node ends the session: this queue broke the protocol, it says.
+  void OnRefused(const std::string& why) {
+    if (!FromNode()) return;
+    Disconnect("it ended the session: " + why);
+  }
+
   void OnDown(const caf::down_msg& down) {
     if (down.source != node_.address()) return;
     MayHaveStarted();
@@ -90,7 +98,7 @@ class NodeProxy {
   void OnStarted(uint64_t id) {
     QueuedTask* task = lease_.Find(id);
     if (task == nullptr || started_.count(id) > 0) {
-      return Disconnect("a start for a task it was not sent");
+      return Disconnect("it sent a start for a task it was not sent");
     }
     started_.insert(id);
     TaskControl* control = task->control.get();
@@ -144,7 +152,7 @@ class NodeProxy {
   // disconnected for a report that breaks the protocol.
   QueuedTask* Answered(uint64_t id) {
     if (started_.erase(id) == 0) {
-      Disconnect("an answer for a task that had not started");
+      Disconnect("it sent an answer for a task that had not started");
       return nullptr;
     }
     if (skipped_.erase(id) > 0) {
@@ -206,11 +214,15 @@ class NodeProxy {
     }
   }
 
-  void Disconnect(const std::string& what) {
+  // Drops the node as a lost one, saying why: a node that breaks the
+  // protocol is a bug or an attack, and either should be seen.
+  void Disconnect(const std::string& why) {
+    std::fprintf(stderr, "taskqueue: worker node of endpoint %d dropped: %s\n",
+                 static_cast<int>(endpoint_), why.c_str());
     disconnected_ = true;
     MayHaveStarted();
     self_->quit(caf::make_error(caf::sec::unexpected_message,
-                                "worker node sent " + what));
+                                "worker node dropped: " + why));
   }
 
   caf::event_based_actor* const self_;
@@ -254,6 +266,7 @@ caf::behavior node_proxy_actor(caf::stateful_actor<NodeProxyState>* self,
         proxy->OnReports(frame);
       },
       [proxy](leave_atom) { proxy->OnLeave(); },
+      [proxy](refuse_atom, const std::string& why) { proxy->OnRefused(why); },
   };
 }
 

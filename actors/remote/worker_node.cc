@@ -141,8 +141,13 @@ class Node {
     absl::StatusOr<std::vector<TaskOffer>> offers = DecodeOffers(frame);
     if (!offers.ok()) {
       // A queue of another build, or not a queue: nothing here is safe to
-      // run, and a new session starts clean.
-      return End({SessionEnd::kLost, std::string(offers.status().message())});
+      // run. The proxy is told, so that it drops the session as it drops a
+      // lost node's (what this node held runs elsewhere) instead of keeping
+      // the node's name taken when it connects again.
+      std::string why =
+          "the queue sent " + std::string(offers.status().message());
+      self_->send(proxy_, refuse_atom::value, why);
+      return End({SessionEnd::kLost, std::move(why)});
     }
     slots_->Offer(session_, *std::move(offers));
   }

@@ -8,18 +8,24 @@
 #include <cstdint>
 #include <fstream>
 #include <future>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
 #include "actors/remote/node_frames.h"
 #include "actors/remote/node_protocol.h"
 #include "caf/actor_system.hpp"
 #include "caf/actor_system_config.hpp"
+#include "caf/event_based_actor.hpp"
+#include "caf/exit_reason.hpp"
 #include "caf/io/middleman.hpp"
 #include "caf/scoped_actor.hpp"
 #include "caf/system_messages.hpp"
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "taskqueue/errors.h"
 #include "taskqueue/taskqueue.h"
@@ -32,6 +38,16 @@ namespace taskqueue_test {
 namespace {
 
 using std::chrono::milliseconds;
+using ::taskqueue::internal::FrameBuilder;
+using ::taskqueue::internal::hello_atom;
+using ::taskqueue::internal::kNodeProtocolVersion;
+using ::taskqueue::internal::NodeReport;
+using ::taskqueue::internal::refuse_atom;
+using ::taskqueue::internal::reports_atom;
+using ::taskqueue::internal::SignatureMap;
+using ::taskqueue::internal::tasks_atom;
+using ::taskqueue::internal::welcome_atom;
+using ::testing::HasSubstr;
 
 // This process's resident memory, in KiB.
 long ResidentKib() {
@@ -127,21 +143,24 @@ TEST(HostilePeer, ANodeBreakingTheNodeProtocolIsDroppedAlone) {
   ASSERT_TRUE(WaitFor([&] { return ConnectedNodes(q) == 1; })) << healthy.log();
   TaskStream stream(q);
 
-  using namespace taskqueue::internal;
   FrameBuilder unsent(1 << 16);
   unsent.AddReport({.kind = NodeReport::Kind::kStarted, .id = 1u << 30});
   FrameBuilder offers(1 << 16);
   offers.AddOffer(1, "test.square", {});
-  const std::vector<std::vector<char>> bad_frames = {
-      {char{2}, char{1}, char{100}},  // A result longer than the frame.
-      unsent.Take().at(0),
-      offers.Take().at(0),
+  const std::vector<caf::message> breaches = {
+      // A result longer than the frame.
+      caf::make_message(reports_atom::value,
+                        std::vector<char>{char{2}, char{1}, char{100}}),
+      caf::make_message(reports_atom::value, unsent.Take().at(0)),
+      caf::make_message(reports_atom::value, offers.Take().at(0)),
+      // What a node says of a queue whose tasks do not decode.
+      caf::make_message(refuse_atom::value, std::string("forged refusal")),
   };
   caf::actor_system_config config;
   config.load<caf::io::middleman>();
   caf::actor_system system(config);
-  for (size_t i = 0; i < bad_frames.size(); ++i) {
-    SCOPED_TRACE("bad frame " + std::to_string(i));
+  for (size_t i = 0; i < breaches.size(); ++i) {
+    SCOPED_TRACE("breach " + std::to_string(i));
     caf::expected<caf::actor> gateway =
         system.middleman().remote_actor("127.0.0.1", q.listening_port());
     ASSERT_TRUE(gateway) << system.render(gateway.error());
@@ -158,7 +177,7 @@ TEST(HostilePeer, ANodeBreakingTheNodeProtocolIsDroppedAlone) {
     ASSERT_TRUE(proxy) << "not welcomed";
     ASSERT_TRUE(WaitFor([&] { return ConnectedNodes(q) == 2; }));
     self->monitor(proxy);
-    self->send(proxy, reports_atom::value, bad_frames[i]);
+    self->send(proxy, breaches[i]);
     bool dropped = false;
     bool timed_out = false;
     // Until the proxy is down; the tasks it sends meanwhile are dropped.
@@ -175,6 +194,61 @@ TEST(HostilePeer, ANodeBreakingTheNodeProtocolIsDroppedAlone) {
   stream.Stop();
   EXPECT_EQ(stream.wrong(), 0);
   EXPECT_EQ(Occurrences(healthy.log(), "connected to"), 1) << healthy.log();
+}
+
+// What a fake queue heard from the node that connected to it.
+struct FakeQueueLog {
+  absl::Mutex mu;
+  int hellos ABSL_GUARDED_BY(mu) = 0;
+  std::vector<std::string> refusals ABSL_GUARDED_BY(mu);
+};
+
+// A queue that welcomes every node (as its own proxy) and sends it a frame
+// of tasks that does not decode.
+caf::behavior FakeQueue(caf::event_based_actor* self,
+                        std::shared_ptr<FakeQueueLog> log) {
+  return {
+      [self, log](hello_atom, uint32_t, const std::string&, uint32_t,
+                  const SignatureMap&) {
+        {
+          absl::MutexLock lock(&log->mu);
+          ++log->hellos;
+        }
+        auto node = caf::actor_cast<caf::actor>(self->current_sender());
+        self->send(node, welcome_atom::value, TestRegistry()->signatures());
+        // A task whose name claims 50 bytes of the 3 there are.
+        self->send(node, tasks_atom::value,
+                   std::vector<char>{char{0x10}, char{1}, char{50}});
+      },
+      [log](refuse_atom, const std::string& why) {
+        absl::MutexLock lock(&log->mu);
+        log->refusals.push_back(why);
+      },
+  };
+}
+
+TEST(HostilePeer, ANodeEndsTheSessionOfAQueueWhoseTasksDoNotDecode) {
+  caf::actor_system_config config;
+  config.load<caf::io::middleman>();
+  caf::actor_system system(config);
+  auto log = std::make_shared<FakeQueueLog>();
+  caf::actor fake = system.spawn(FakeQueue, log);
+  caf::expected<uint16_t> port =
+      system.middleman().publish(fake, 0, "127.0.0.1");
+  ASSERT_TRUE(port) << system.render(port.error());
+  NodeProcess node(NodeBinary(), *port, 1, "misled", NodeLog("misled"));
+  // It tells the queue why and comes back for a new session.
+  ASSERT_TRUE(WaitFor([&] {
+    absl::MutexLock lock(&log->mu);
+    return log->hellos >= 2 && !log->refusals.empty();
+  })) << node.log();
+  {
+    absl::MutexLock lock(&log->mu);
+    EXPECT_THAT(log->refusals[0],
+                HasSubstr("the queue sent node frame: a length of 50"));
+  }
+  EXPECT_THAT(node.log(), HasSubstr("the queue sent node frame"));
+  caf::anon_send_exit(fake, caf::exit_reason::user_shutdown);
 }
 
 TEST(HostilePeer, ArgumentsTooLargeForAMessageCannotBeAdded) {

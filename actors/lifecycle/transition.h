@@ -40,8 +40,9 @@ struct Transition {
 
 // Hears every transition, on the thread that made it, right after the state
 // changed; a retry right before the task is put back in kQueued, so that its
-// attempt's end is recorded before anything else can end the task. Implementations must be thread-safe: workers, the supervisor,
-// producers and handles report at the same time.
+// attempt's end is recorded before anything else can end the task.
+// Implementations must be thread-safe: workers, the supervisor, producers and
+// handles report at the same time.
 class LifecycleSink {
  public:
   virtual ~LifecycleSink() = default;

@@ -4,7 +4,7 @@
 // throughput; a frame carries whatever the window or the node's slots
 // produced since the last one.
 //
-//   FrameBuilder frames(transport.max_message_bytes() - kMessageOverhead);
+//   FrameBuilder frames(transport.frame_bytes());
 //   frames.AddOffer(id, "plot", arguments);
 //   for (std::vector<char>& frame : frames.Take()) send(node, frame);
 //   ...
@@ -81,7 +81,6 @@ class FrameBuilder {
                 const std::vector<char>& arguments);
   void AddReport(const NodeReport& report);
 
-  bool empty() const { return frames_.empty(); }
   // The frames built so far, in order; the builder is empty after.
   std::vector<std::vector<char>> Take();
 

@@ -17,8 +17,10 @@
 // last reports are lost with it), so the proxy starts those first, and
 // the scheduler counts them lost with the node; a node that leaves has
 // reported its starts, and what it did not start goes back unrun. A node that
-// breaks the protocol (a report for a task it was not sent, a result before its
-// start) is disconnected the same way.
+// breaks the protocol (a frame that does not decode, a report for a task it
+// was not sent, a result before its start), or that refuses the session
+// (refuse_atom: this queue's tasks did not decode there), is dropped the same
+// way as a lost one, and why is printed to stderr.
 //
 // Spawn it scheduled, not detached (actor_backend.cc says why). The
 // lifecycle runs user callbacks (observer, on_error) on it, as on a worker,

@@ -54,7 +54,7 @@ class NodeSlots {
   NodeSlots(const NodeSlots&) = delete;
   NodeSlots& operator=(const NodeSlots&) = delete;
 
-  // Tasks to run, in order, for `session`.
+  // Tasks to run, in order, for `session`. Dropped after Stop.
   void Offer(uint64_t session, std::vector<TaskOffer> offers);
   // Forgets the tasks not started yet; returns how many.
   size_t DropOffered();

@@ -3,7 +3,6 @@
 // loses its connection and nothing else: the healthy node's tasks keep
 // completing, and the queue allocates nothing for the claims. Messages too
 // large to send are errors where they are made.
-#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <fstream>
@@ -11,7 +10,6 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
@@ -32,6 +30,7 @@
 #include "tests/remote/node_process.h"
 #include "tests/remote/raw_connection.h"
 #include "tests/remote/remote_fixture.h"
+#include "tests/remote/task_stream.h"
 #include "tests/remote/test_tasks.h"
 
 namespace taskqueue_test {
@@ -58,40 +57,6 @@ long ResidentKib() {
   return -1;
 }
 
-// Submits one task after another to `q` from a thread of its own, each
-// waited for and checked, until Stop().
-class TaskStream {
- public:
-  explicit TaskStream(taskqueue::TaskQueue& q)
-      : thread_([this, &q] {
-          for (int64_t i = 0; !stop_; ++i) {
-            auto square = q.submit(kSquare, i, 0);
-            if (square.wait_for(milliseconds(20000)) ==
-                    std::future_status::ready &&
-                square.get() == i * i + 1) {
-              ++completed_;
-            } else {
-              ++wrong_;
-            }
-          }
-        }) {}
-  ~TaskStream() { Stop(); }
-
-  void Stop() {
-    stop_ = true;
-    if (thread_.joinable()) thread_.join();
-  }
-  int completed() const { return completed_; }
-  // Tasks that failed, came back wrong or not within 20 s.
-  int wrong() const { return wrong_; }
-
- private:
-  std::atomic<bool> stop_{false};
-  std::atomic<int> completed_{0};
-  std::atomic<int> wrong_{0};
-  std::thread thread_;
-};
-
 TEST(HostilePeer, ForgedHeadersAndGarbageCostTheirConnectionOnly) {
   // The healthy node must keep its one connection, so neither side may drop
   // it for silence: under TSan on two busy cores the fixture's 1 s timeout
@@ -114,11 +79,11 @@ TEST(HostilePeer, ForgedHeadersAndGarbageCostTheirConnectionOnly) {
   for (auto& connection : forged) {
     EXPECT_TRUE(connection->ClosedWithin(milliseconds(5000)));
   }
-  int during = stream.completed();
+  const uint64_t during = stream.completed();
   EXPECT_EQ(SendGarbage(q.listening_port(), 20, 4096, 11), 20);
   ASSERT_TRUE(WaitFor([&] { return stream.completed() >= during + 200; }));
   stream.Stop();
-  EXPECT_EQ(stream.wrong(), 0);
+  EXPECT_EQ(stream.wrong(), 0u);
   EXPECT_LT(ResidentKib() - resident, 256 * 1024) << "KiB more resident";
   EXPECT_EQ(Occurrences(healthy.log(), "connected to"), 1) << healthy.log();
   EXPECT_EQ(ConnectedNodes(q), 1);
@@ -189,10 +154,10 @@ TEST(HostilePeer, ANodeBreakingTheNodeProtocolIsDroppedAlone) {
     ASSERT_TRUE(WaitFor([&] { return ConnectedNodes(q) == 1; }))
         << "the forger's session stayed";
   }
-  int during = stream.completed();
+  const uint64_t during = stream.completed();
   ASSERT_TRUE(WaitFor([&] { return stream.completed() >= during + 200; }));
   stream.Stop();
-  EXPECT_EQ(stream.wrong(), 0);
+  EXPECT_EQ(stream.wrong(), 0u);
   EXPECT_EQ(Occurrences(healthy.log(), "connected to"), 1) << healthy.log();
 }
 

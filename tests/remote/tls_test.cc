@@ -5,14 +5,12 @@
 // healthy node, nor make the queue spin.
 #include <sys/resource.h>
 
-#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <future>
 #include <memory>
 #include <stdexcept>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "gtest/gtest.h"
@@ -21,6 +19,7 @@
 #include "tests/remote/node_process.h"
 #include "tests/remote/raw_connection.h"
 #include "tests/remote/remote_fixture.h"
+#include "tests/remote/task_stream.h"
 #include "tests/remote/test_certificates.h"
 #include "tests/remote/test_tasks.h"
 
@@ -44,46 +43,6 @@ std::string QueueRefusal(taskqueue::QueueOptions options) {
   }
   return "";
 }
-
-// Submits rounds of tasks to `q` and checks each result until stopped.
-class TaskStream {
- public:
-  explicit TaskStream(taskqueue::TaskQueue& q)
-      : thread_([this, &q] { Run(q); }) {}
-  ~TaskStream() { Stop(); }
-
-  void Stop() {
-    stop_ = true;
-    if (thread_.joinable()) thread_.join();
-  }
-  uint64_t completed() const { return completed_; }
-  uint64_t wrong() const { return wrong_; }
-
- private:
-  void Run(taskqueue::TaskQueue& q) {
-    for (int64_t round = 0; !stop_; ++round) {
-      std::vector<taskqueue::TaskFuture<int64_t>> results;
-      for (int64_t i = 0; i < 20; ++i) {
-        results.push_back(q.submit(kSquare, round * 20 + i, 0));
-      }
-      for (int64_t i = 0; i < 20; ++i) {
-        int64_t x = round * 20 + i;
-        if (results[i].wait_for(milliseconds(20000)) !=
-                std::future_status::ready ||
-            results[i].get() != x * x + 1) {
-          ++wrong_;
-        } else {
-          ++completed_;
-        }
-      }
-    }
-  }
-
-  std::atomic<bool> stop_{false};
-  std::atomic<uint64_t> completed_{0};
-  std::atomic<uint64_t> wrong_{0};
-  std::thread thread_;
-};
 
 TEST(Tls, NodesWithTheFleetsCertificatesRunTasks) {
   taskqueue::TaskQueue q(TlsListeningOptions());

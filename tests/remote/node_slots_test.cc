@@ -112,7 +112,7 @@ TEST(NodeSlots, EveryTaskRunsOnceStartedBeforeItsAnswer) {
   ASSERT_EQ(answered.size(), static_cast<size_t>(kTasks));
   for (const auto& [id, n] : started) EXPECT_EQ(n, 1) << id;
   for (const auto& [id, n] : answered) EXPECT_EQ(n, 1) << id;
-  // Heard of in piles, not once per report.
+  // Told of each pile once: never more calls than reports.
   EXPECT_GE(collector.calls(), 1);
   EXPECT_LE(collector.calls(), 2 * kTasks);
   EXPECT_TRUE(slots.Idle());
